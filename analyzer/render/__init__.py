@@ -1,0 +1,1 @@
+"""Renderers: turn library results into terminal tables, JSON, HTML and spreadsheets."""

@@ -1,0 +1,92 @@
+"""Terminal rendering with rich (readable on 80 columns) and plain JSON output."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Sequence
+
+from analyzer.messages import text as msg
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analyzer.codebook import Codebook
+    from analyzer.segment import Passage
+
+
+def console(width: int | None = None):
+    from rich.console import Console
+
+    return Console(width=width, soft_wrap=False, highlight=False)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def codebook_data(cb: "Codebook", lang: str) -> dict:
+    """The codebook as plain data in one language (for ``--format json``)."""
+    return {
+        "codes": [
+            {
+                "code": c.code,
+                "group": c.group,
+                "name": c.name(lang),
+                "definition": c.definition(lang),
+                "reflection_prompt": c.reflection_prompt(lang),
+                "indicators_id": list(c.indicators_id),
+                "breach_indicators_id": list(c.breach_indicators_id),
+                "source": c.source,
+            }
+            for c in cb
+        ],
+        "intake_modes": [
+            {"key": m.key, "name": m.name(lang), "description": m.description_en if lang == "en" else m.description_id}
+            for m in cb.intake_modes
+        ],
+    }
+
+
+def print_codebook(cb: "Codebook", lang: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=msg("ui.codebook.title", lang), show_lines=True, expand=False)
+    table.add_column(msg("ui.col.code", lang), no_wrap=True)
+    table.add_column(msg("ui.col.name", lang), ratio=1)
+    table.add_column(msg("ui.col.definition", lang), ratio=2)
+    for group in ("principle", "engagement_outcome"):
+        for c in cb:
+            if c.group == group:
+                table.add_row(c.code, c.name(lang), c.definition(lang))
+    out = console()
+    out.print(table)
+    modes = Table(title=msg("ui.intake.title", lang), show_lines=False)
+    modes.add_column(msg("ui.col.name", lang))
+    modes.add_column(msg("ui.col.definition", lang), ratio=1)
+    for m in cb.intake_modes:
+        modes.add_row(m.name(lang), m.description_en if lang == "en" else m.description_id)
+    out.print(modes)
+
+
+def segment_data(path: str, passages: Sequence["Passage"]) -> dict:
+    return {
+        "file": path,
+        "passages": [
+            {"index": p.index, "start": p.start, "end": p.end, "kind": p.kind, "text": p.text, "tokens": list(p.tokens)}
+            for p in passages
+        ],
+    }
+
+
+def print_segments(path: str, passages: Sequence["Passage"], lang: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=msg("ui.segment.title", lang, path=path, n=len(passages)), show_lines=True)
+    table.add_column(msg("ui.col.passage", lang), justify="right", no_wrap=True)
+    table.add_column(msg("ui.col.span", lang), no_wrap=True)
+    table.add_column(msg("ui.col.kind", lang), no_wrap=True)
+    table.add_column(msg("ui.col.text", lang), ratio=3)
+    table.add_column(msg("ui.col.tokens", lang), ratio=2)
+    for p in passages:
+        table.add_row(
+            str(p.index), f"{p.start}-{p.end}", msg(f"ui.kind.{p.kind}", lang), p.text, " ".join(p.tokens)
+        )
+    console().print(table)

@@ -1,0 +1,106 @@
+"""Reading one note document (.txt, .md, .docx or stdin) into text, with encoding detection.
+
+UTF-8 (with or without BOM), UTF-16/32 (BOM or NUL pattern) and Windows-1252 are recognised; other single-byte
+encodings through charset-normalizer. Binary files are refused with a clear error.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from analyzer.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+DOCX_SUFFIX = ".docx"
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL_LIMIT = 0.02
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> str:
+    """Decode the bytes of a text document, detecting its encoding; raise ``InputError`` for binary data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data[len(bom):].decode(encoding, errors="replace"), name)
+    if b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise InputError("input.binary", path=name)
+        return _checked(data.decode(encoding, errors="replace"), name)
+    try:
+        return _checked(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _checked(data.decode("cp1252"), name)
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("input.undecodable", path=name)
+    return _checked(str(best), name)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    even, odd = data[0::2], data[1::2]
+    if len(data) >= 4 and odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if len(data) >= 4 and even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _checked(text: str, name: str) -> str:
+    if text:
+        controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+        if controls / len(text) > _CONTROL_LIMIT:
+            raise InputError("input.binary", path=name)
+    return text
+
+
+def read_docx(path: Path) -> str:
+    """Paragraph text of a Word document, paragraphs separated by blank lines."""
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
+        raise InputError("input.docx_unreadable", path=str(path), detail=str(exc)) from None
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for broken files
+        raise InputError("input.docx_unreadable", path=str(path), detail=type(exc).__name__) from None
+    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+
+
+def read_note_file(path: str | Path) -> str:
+    """Text of one note file (.txt/.md/.docx); ``-`` reads standard input."""
+    if str(path) == "-":
+        import sys
+
+        data = sys.stdin.buffer.read()
+        text = decode_bytes(data, "<stdin>")
+        if not text.strip():
+            raise InputError("input.empty", path="<stdin>")
+        return text
+    path = Path(path)
+    if not path.exists():
+        raise InputError("input.not_found", path=str(path))
+    if path.is_dir():
+        raise InputError("input.is_directory", path=str(path))
+    suffix = path.suffix.lower()
+    if suffix == DOCX_SUFFIX:
+        text = read_docx(path)
+    elif suffix in TEXT_SUFFIXES:
+        text = decode_bytes(path.read_bytes(), str(path))
+    else:
+        raise InputError("input.unsupported_type", path=str(path), suffix=suffix)
+    if not text.strip():
+        raise InputError("input.empty", path=str(path))
+    return text

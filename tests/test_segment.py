@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer.segment import MAX_WORDS, is_header_line, segment_note, segment_notes
+
+NOTE = """CATATAN KUNJUNGAN RUMAH
+Nama klien: Ibu R (45 th)
+Hari/tanggal : Senin, 3 Agustus 2026
+Alamat: Dsn. Krajan RT 02
+
+Sy dtg ke rumah Ibu R jam 10. Beliau menyambut dgn ramah. Kami ngobrol soal anaknya yg tdk sekolah.
+Ibu R bilang anaknya malu. Sy tanya sejak kapan. Ternyata sejak kelas 3. Sy ulangi ceritanya supaya yakin.
+Peksos: "Ibu ingin anak kembali sekolah?"
+
+Refleksi: sy terlalu cepat memberi saran."""
+
+
+def test_headers_are_separate_and_recognisable():
+    ps = segment_note(NOTE)
+    headers = [p.text for p in ps if p.is_header]
+    assert headers == [
+        "CATATAN KUNJUNGAN RUMAH", "Nama klien: Ibu R (45 th)", "Hari/tanggal : Senin, 3 Agustus 2026",
+        "Alamat: Dsn. Krajan RT 02",
+    ]
+    assert ps[-1].text == "Refleksi: sy terlalu cepat memberi saran." and ps[-1].kind == "body"
+
+
+def test_long_paragraph_is_cut_into_sentence_windows():
+    body = [p for p in segment_note(NOTE) if not p.is_header]
+    assert len(body) >= 3
+    assert body[0].text.startswith("Sy dtg ke rumah") and body[0].text.endswith(".")
+    assert all(len(p.tokens) <= MAX_WORDS for p in body)
+
+
+def test_dialogue_lines_are_not_headers():
+    assert not is_header_line('Peksos: "Ibu ingin anak kembali sekolah?"')
+    assert not is_header_line("Klien: “Saya takut pulang.”")
+    assert is_header_line("Tujuan kunjungan: asesmen awal")
+    assert is_header_line("- Usia : 12 tahun")
+    assert not is_header_line("Refleksi: saya kurang sabar.")
+
+
+def test_offsets_round_trip_on_windows_and_crlf():
+    note = "Nama: An. F\r\n\r\n" + " ".join(f"Kalimat ke {i} tentang kunjungan." for i in range(30)) + "\r\n"
+    ps = segment_note(note)
+    assert ps[0].is_header and len(ps) > 3
+    for p in ps:
+        assert note[p.start : p.end] == p.text
+
+
+def test_tokens_are_normalised():
+    (p,) = segment_note("Sy sdh ktm ortu klien.")
+    assert p.tokens == ("saya", "sudah", "bertemu", "orang", "tua", "klien")
+
+
+def test_blank_note_has_no_passages():
+    assert segment_note("   \n\n \t ") == []
+
+
+_alphabet = st.sampled_from(list("abc deNK.:!?\n\n\r\t\"-/2é—“”") + ["Nama klien: ", "Sy sdh ", ". ", "\n\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_alphabet, max_size=80).map("".join))
+def test_offsets_always_round_trip(note):
+    passages = segment_note(note)
+    for p in passages:
+        assert note[p.start : p.end] == p.text
+        assert p.text == p.text.strip() and p.text
+    ends = [(p.start, p.end) for p in passages]
+    assert ends == sorted(ends)
+    assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=4))
+def test_offsets_round_trip_on_arbitrary_unicode(notes):
+    for note, passages in zip(notes, segment_notes(notes)):
+        for p in passages:
+            assert note[p.start : p.end] == p.text
