@@ -6,7 +6,6 @@ Heavy libraries (spaCy, scikit-learn, pandas) are imported inside the commands t
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
@@ -125,9 +124,74 @@ def segment(file: str, lang: str, fmt: str) -> None:
         console.print_segments(file, passages, lang)
 
 
+def corpus_path_argument(func):
+    """``[PATH]``: a corpus folder of JSONL files or one JSONL file (default: corpora/annotated)."""
+    from analyzer.paths import DEFAULT_CORPUS_DIR
+
+    return click.argument(
+        "path", type=click.Path(path_type=Path), default=DEFAULT_CORPUS_DIR, required=False,
+    )(func)
+
+
+@cli.group()
+def corpus() -> None:
+    """Check and count the annotated corpus (corpora/annotated/*.jsonl).
+
+    \b
+    Example:
+      analyzer corpus check
+    """
+
+
+@corpus.command("check")
+@corpus_path_argument
+@click.option("--skip-minimums", is_flag=True, help="Check schema and duplicates only, not the minimum counts.")
+@click.option("--similarity", type=click.FloatRange(0.5, 1.0), default=0.8, show_default=True,
+              help="Character n-gram similarity at which two passages count as near-duplicates.")
+@lang_option
+def corpus_check(path: Path, skip_minimums: bool, similarity: float, lang: str) -> None:
+    """Validate the corpus at PATH: schema, unknown codes, empty or over-long text, duplicate ids, exact and
+    near-duplicate texts (listed in pairs), batches split across train/test, and minimum counts per code.
+    Exits with 1 on any problem.
+
+    \b
+    Example:
+      analyzer corpus check corpora/annotated
+    """
+    from analyzer.corpus import Minimums, check_corpus
+    from analyzer.errors import CorpusError
+    from analyzer.render import console
+
+    report = check_corpus(path, None if skip_minimums else Minimums(), similarity)
+    console.print_check_report(str(path), report, lang)
+    if not report.ok:
+        raise CorpusError("corpus.check_failed", n=len(report.problems))
+
+
+@corpus.command("stats")
+@corpus_path_argument
+@lang_option
+@format_option("table", "json")
+def corpus_stats(path: Path, lang: str, fmt: str) -> None:
+    """Count passages per code (applied and breached), setting, style, batch and split.
+
+    \b
+    Example:
+      analyzer corpus stats --format json
+    """
+    from analyzer.corpus import corpus_stats as stats, read_records
+    from analyzer.render import console
+
+    data = stats(read_records(path))
+    if fmt == "json":
+        click.echo(console.dump_json(data))
+    else:
+        console.print_corpus_stats(data, lang)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="analyzer")
 
 
-__all__ = ["cli", "main", "lang_option", "format_option", "codebook_option", "functools"]
+__all__ = ["cli", "main", "lang_option", "format_option", "codebook_option"]

@@ -90,3 +90,28 @@ def print_segments(path: str, passages: Sequence["Passage"], lang: str) -> None:
             str(p.index), f"{p.start}-{p.end}", msg(f"ui.kind.{p.kind}", lang), p.text, " ".join(p.tokens)
         )
     console().print(table)
+
+
+def print_check_report(path: str, report, lang: str) -> None:
+    import click
+
+    if report.ok:
+        click.echo(msg("ui.corpus.ok", lang, path=path, n=len(report.records)))
+        return
+    click.echo(msg("ui.corpus.problems", lang, n=len(report.problems)))
+    for problem in report.problems:
+        click.echo(f"- {problem}")
+
+
+def print_corpus_stats(stats: dict, lang: str) -> None:
+    from rich.table import Table
+
+    out = console()
+    for name, rows in stats.items():
+        table = Table(title=msg("ui.stats.title", lang, table=name))
+        table.add_column("", no_wrap=True)
+        for col in ("train", "test", "all"):
+            table.add_column(msg(f"ui.col.{col}", lang), justify="right")
+        for key, row in rows.items():
+            table.add_row(key, str(row["train"]), str(row["test"]), str(row["all"]))
+        out.print(table)
