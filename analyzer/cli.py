@@ -171,9 +171,10 @@ def corpus_check(path: Path, skip_minimums: bool, similarity: float, lang: str) 
 @corpus.command("stats")
 @corpus_path_argument
 @lang_option
-@format_option("table", "json")
+@format_option("table", "json", "markdown")
 def corpus_stats(path: Path, lang: str, fmt: str) -> None:
-    """Count passages per code (applied and breached), setting, style, batch and split.
+    """Count passages per code (applied and breached), setting, style, batch and split (markdown: the
+    tables of the datasheet corpora/README.md).
 
     \b
     Example:
@@ -185,8 +186,159 @@ def corpus_stats(path: Path, lang: str, fmt: str) -> None:
     data = stats(read_records(path))
     if fmt == "json":
         click.echo(console.dump_json(data))
+    elif fmt == "markdown":
+        from analyzer.corpus import stats_markdown
+
+        click.echo(stats_markdown(data), nl=False)
     else:
         console.print_corpus_stats(data, lang)
+
+
+@corpus.command("agreement")
+@click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
+@format_option("table", "json")
+def corpus_agreement(first: Path, second: Path, lang: str, fmt: str) -> None:
+    """Cohen's kappa per code between two annotation passes of the same passages (JSONL lines with id,
+    labels, breaches), overall and averaged, and the ids that disagree.
+
+    \b
+    Example:
+      analyzer corpus agreement corpora/agreement/first_annotation.jsonl corpora/agreement/second_annotation.jsonl
+    """
+    from analyzer.agreement import agreement, read_second_pass
+    from analyzer.render import console
+
+    data = agreement(read_second_pass(first), read_second_pass(second))
+    if fmt == "json":
+        click.echo(console.dump_json(data))
+    else:
+        console.print_agreement(data, lang)
+
+
+def model_option(func):
+    """``--model DIR``: a model directory (default: models/default)."""
+    return click.option(
+        "--model", "model_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Model directory (default: models/default of this checkout).",
+    )(func)
+
+
+class _StepProgress:
+    """A rich spinner on stderr showing the current step of a long job."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                      console=Console(stderr=True), transient=True)
+            self._progress.__enter__()
+            self._task = self._progress.add_task("", total=None)
+        return self
+
+    def __call__(self, step: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=step)
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+@cli.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Annotated corpus folder (default: corpora/annotated); test.jsonl is held out.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: models/default).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
+@lang_option
+def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, lang: str) -> None:
+    """Train the passage classifier on the training files, tune per-code thresholds by grouped
+    cross-validation, evaluate on test.jsonl, and write model.skops, metadata.json and MODEL_CARD.md.
+
+    \b
+    Example:
+      analyzer train --corpus corpora/annotated --out models/default
+    """
+    from analyzer.messages import text as msg
+    from analyzer.paths import DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR
+    from analyzer.training import train_and_save
+
+    with _StepProgress(enabled=True) as progress:
+        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress)
+    test = result.metadata["metrics"]["test"] or result.metadata["metrics"]["cv"]
+    click.echo(msg("ui.train.done", lang, path=result.out_dir, micro=test["micro_f1"], macro=test["macro_f1"],
+                   breach=test["breach_macro_f1"], fpr=test["no_code_false_positive_rate"]))
+
+
+@cli.command()
+@click.option("--corpus", "corpus_file", type=click.Path(path_type=Path), default=None,
+              help="Annotated JSONL file to evaluate on (default: corpora/annotated/test.jsonl).")
+@model_option
+@format_option("table", "json")
+@lang_option
+def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: str) -> None:
+    """Evaluate a model on annotated passages: per-code precision/recall/F1 (applied and breach),
+    micro/macro F1, and the false-positive rate on passages with no code.
+
+    \b
+    Example:
+      analyzer evaluate --format json
+    """
+    from analyzer.corpus import read_records
+    from analyzer.model import evaluate_model, load_model
+    from analyzer.paths import DEFAULT_CORPUS_DIR
+    from analyzer.render import console
+
+    path = corpus_file or DEFAULT_CORPUS_DIR / "test.jsonl"
+    metrics = evaluate_model(load_model(model_dir), read_records(path))
+    if fmt == "json":
+        click.echo(console.dump_json(metrics))
+    else:
+        console.print_evaluation(str(path), metrics, lang)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Output JSONL file (default: standard output).")
+@model_option
+@lang_option
+def predict(input_path: Path, output: Path | None, model_dir: Path | None, lang: str) -> None:
+    """Predict codes for passages in INPUT (JSONL with fields id and text, or CSV with those columns; other
+    fields are kept). Writes one JSON line per input line, in the same order, with labels, breaches,
+    scores, breach_scores and evidence.
+
+    \b
+    Example:
+      analyzer predict passages.jsonl -o predictions.jsonl
+    """
+    import sys
+
+    from analyzer.messages import text as msg
+    from analyzer.model import load_model
+    from analyzer.passages_io import output_record, read_passages, write_jsonl
+
+    rows = read_passages(input_path)
+    model = load_model(model_dir)
+    predictions = model.predict_texts([row["text"] for row in rows])
+    records = (output_record(row, pred) for row, pred in zip(rows, predictions))
+    if output is None or str(output) == "-":
+        write_jsonl(records, sys.stdout)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        write_jsonl(records, fh)
+    tmp.replace(output)
+    click.echo(msg("ui.predict.done", lang, n=len(rows), path=output), err=True)
 
 
 def main() -> None:

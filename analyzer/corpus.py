@@ -299,3 +299,22 @@ def corpus_stats(records: Sequence[Record]) -> dict[str, dict[str, dict[str, int
         if rec.breaches:
             bump("totals", "with_breach", split)
     return out
+
+
+def stats_markdown(stats: dict) -> str:
+    """The counts as Markdown tables (the datasheet in corpora/README.md embeds this output)."""
+    from analyzer.codebook import ALL_CODES as _codes
+
+    def table(title: str, rows: dict, key_header: str) -> list[str]:
+        lines = [f"**{title}**", "", f"| {key_header} | train | test | all |", "|---|---:|---:|---:|"]
+        for key, row in rows.items():
+            lines.append(f"| {key} | {row['train']} | {row['test']} | {row['all']} |")
+        return lines + [""]
+
+    out: list[str] = []
+    out += table("Totals", stats["totals"], "")
+    out += table("Codes applied (passages)", {c: stats["applied"][c] for c in _codes}, "code")
+    out += table("Principles breached (passages)", stats["breached"], "principle")
+    out += table("Settings", dict(sorted(stats["setting"].items())), "setting")
+    out += table("Styles", dict(sorted(stats["style"].items())), "style")
+    return "\n".join(out).rstrip() + "\n"

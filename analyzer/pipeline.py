@@ -98,16 +98,51 @@ def get_nlp() -> "Language":
     return nlp
 
 
+class _FeatureCache:
+    """Per-lexeme feature strings: computed once per distinct word form, then a dict lookup per token."""
+
+    def __init__(self) -> None:
+        self.by_orth: dict[int, str] = {}
+
+    def lookup(self, vocab, orth: int) -> str:
+        feat = self.by_orth.get(orth)
+        if feat is None:
+            lex = vocab[orth]
+            if lex.is_punct or lex.is_space:
+                feat = ""
+            else:
+                feat = " ".join(_NUM if _NUMERIC.match(w) else w for w in lex.norm_.split())
+            self.by_orth[orth] = feat
+        return feat
+
+
+_NUM = "<num>"
+_NUMERIC = re.compile(r"^[\d.,:/-]+$|^rp[\d.,-]+$")
+_CACHE = _FeatureCache()
+
+
 def token_features(doc: "Doc | object") -> list[str]:
-    """Normalised word forms of a Doc or Span for the classifier: punctuation and spaces dropped, negations
-    and every other word kept, multi-word norms ("orang tua") split into words."""
+    """Normalised word forms of a Doc or Span for the classifier: punctuation and spaces dropped, numbers,
+    dates, money and phone numbers folded to ``<num>``, negations and every other word kept, multi-word norms
+    ("orang tua") split into words."""
+    vocab = doc.vocab
     out: list[str] = []
     for tok in doc:
-        if tok.is_punct or tok.is_space:
-            continue
-        norm = tok.norm_
-        if " " in norm:
-            out.extend(norm.split())
-        else:
-            out.append(norm)
+        feat = _CACHE.lookup(vocab, tok.orth)
+        if feat:
+            out.extend(feat.split(" "))
+    return out
+
+
+def feature_strings(texts, batch_size: int = 512) -> list[str]:
+    """One feature string per raw passage text, with the bare tokenizer (no sentence splitting)."""
+    from spacy.attrs import ORTH
+
+    nlp = get_nlp()
+    vocab = nlp.vocab
+    lookup = _CACHE.lookup
+    out = []
+    for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
+        parts = [lookup(vocab, o) for o in doc.to_array(ORTH).tolist()]
+        out.append(" ".join(p for p in parts if p))
     return out

@@ -160,3 +160,41 @@ def test_read_records_raises_on_malformed(tmp_path):
     with pytest.raises(CorpusError) as exc:
         read_records(tmp_path)
     assert "a.jsonl:1: invalid JSON" in exc.value.render("en")
+
+
+def test_agreement_kappa_by_hand(tmp_path):
+    from analyzer.agreement import agreement
+
+    first = {"a": ({"P10"}, set()), "b": ({"P10"}, set()), "c": (set(), set()), "d": (set(), {"P02"})}
+    second = {"a": ({"P10"}, set()), "b": (set(), set()), "c": (set(), set()), "d": (set(), {"P02"})}
+    data = agreement(first, second)
+    # P10: po = 3/4, pa = 1/2, pb = 1/4, pe = 1/8 + 3/8 = 1/2 -> kappa = (3/4 - 1/2) / (1/2) = 0.5
+    assert data["per_code"]["P10"]["kappa"] == 0.5
+    assert data["per_code"]["breach:P02"]["kappa"] == 1.0
+    assert data["per_code"]["P01"]["kappa"] is None  # never used by either pass
+    assert data["exact_match"] == 0.75 and data["disagreements"] == ["b"]
+
+
+def test_shipped_agreement_files_cover_300_passages(repo_root):
+    from analyzer.agreement import agreement, read_second_pass
+
+    folder = repo_root / "corpora" / "agreement"
+    data = agreement(read_second_pass(folder / "first_annotation.jsonl"),
+                     read_second_pass(folder / "second_annotation.jsonl"))
+    assert data["passages"] >= 300
+    readme = (repo_root / "corpora" / "README.md").read_text(encoding="utf-8")
+    assert f"overall kappa {data['overall']:.2f}" in readme
+
+
+def test_datasheet_counts_match_the_corpus(repo_root):
+    from analyzer.corpus import corpus_stats, stats_markdown
+
+    readme = (repo_root / "corpora" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- stats:start -->\n", 1)[1].split("<!-- stats:end -->", 1)[0]
+    assert section == stats_markdown(corpus_stats(read_records(repo_root / "corpora" / "annotated")))
+
+
+def test_committed_corpus_passes_the_check(repo_root):
+    report = check_corpus(repo_root / "corpora" / "annotated")
+    assert report.problems == []
+    assert len(report.records) >= 2500

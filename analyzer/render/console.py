@@ -115,3 +115,47 @@ def print_corpus_stats(stats: dict, lang: str) -> None:
         for key, row in rows.items():
             table.add_row(key, str(row["train"]), str(row["test"]), str(row["all"]))
         out.print(table)
+
+
+def print_evaluation(path: str, metrics: dict, lang: str) -> None:
+    from rich.table import Table
+
+    from analyzer.modelcard import target_status
+
+    out = console()
+    out.print(msg("ui.eval.title", lang, path=path, n=metrics["passages"]))
+    for key, title in (("applied", "ui.eval.applied"), ("breach", "ui.eval.breach")):
+        table = Table(title=msg(title, lang))
+        table.add_column(msg("ui.col.code", lang))
+        for col in ("precision", "recall", "f1", "support"):
+            table.add_column(msg(f"ui.col.{col}", lang), justify="right")
+        for code, s in metrics[key].items():
+            table.add_row(code, f"{s['precision']:.2f}", f"{s['recall']:.2f}", f"{s['f1']:.2f}", str(s["support"]))
+        out.print(table)
+    summary = Table(title=msg("ui.eval.summary", lang))
+    for col in ("metric", "value", "target"):
+        summary.add_column(msg(f"ui.col.{col}", lang))
+    summary.add_column("")
+    for name, value, cmp, goal, met in target_status(metrics):
+        summary.add_row(name, f"{value:.3f}", f"{cmp} {goal:.2f}", msg("ui.status.met" if met else "ui.status.missed", lang))
+    summary.add_row("breach_micro_f1", f"{metrics['breach_micro_f1']:.3f}", "", "")
+    out.print(summary)
+
+
+def print_agreement(data: dict, lang: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Cohen's kappa ({data['passages']} passages)")
+    table.add_column(msg("ui.col.code", lang))
+    table.add_column("kappa", justify="right")
+    table.add_column("1", justify="right")
+    table.add_column("2", justify="right")
+    table.add_column("1∧2", justify="right")
+    for code, row in data["per_code"].items():
+        kappa = "-" if row["kappa"] is None else f"{row['kappa']:.2f}"
+        table.add_row(code, kappa, str(row["first"]), str(row["second"]), str(row["both"]))
+    out = console()
+    out.print(table)
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    out.print(f"overall {fmt(data['overall'])} · mean {fmt(data['mean'])} · exact match {fmt(data['exact_match'])}"
+              f" · disagreements {len(data['disagreements'])}")

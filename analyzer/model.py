@@ -1,0 +1,533 @@
+"""The passage classifier: training, threshold tuning, prediction, evidence and safe persistence.
+
+The saved estimator is pure scikit-learn — a ``Pipeline`` of a ``FeatureUnion`` (word 1–2-gram TF-IDF and
+character n-gram TF-IDF over the normalised feature text) and a ``OneVsRestClassifier`` of logistic
+regressions over 36 targets: the 20 codes applied (``P01`` … ``E4``) and the 16 principles breached
+(``breach:P01`` …). spaCy runs before it (see ``features.py``). It is saved with skops and loaded with an
+explicit list of trusted types; per-target thresholds, the label order and the corpus hash live in
+``metadata.json``.
+
+A breach is never reported as the principle applied: when both the applied and the breach score of a
+principle pass their thresholds, only the one further above its threshold is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from analyzer import __version__
+from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
+from analyzer.errors import ModelError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from analyzer.corpus import Record
+
+MODEL_FORMAT = 1
+MODEL_FILE = "model.skops"
+METADATA_FILE = "metadata.json"
+CARD_FILE = "MODEL_CARD.md"
+BREACH_PREFIX = "breach:"
+TARGETS: tuple[str, ...] = ALL_CODES + tuple(BREACH_PREFIX + c for c in PRINCIPLE_CODES)
+N_APPLIED = len(ALL_CODES)
+EVIDENCE_TERMS = 5
+
+# Every type a model file of ours contains; skops refuses anything else.
+TRUSTED_TYPES = [
+    "sklearn.pipeline.Pipeline",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.multiclass._ConstantPredictor",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.dtype",
+    "builtins.slice",
+]
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters of the classifier (chosen by grouped cross-validation, see benchmarks/RESULTS.md)."""
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] | None = (2, 5)
+    C: float = 10.0
+    class_weight: str | None = "balanced"
+    min_df: int = 2
+    char_min_df: int = 3
+    folds: int = 5
+    seed: int = 0
+
+
+@dataclass
+class Prediction:
+    """The model's output for one passage."""
+
+    labels: list[str]
+    breaches: list[str]
+    scores: dict[str, float]
+    breach_scores: dict[str, float]
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+
+
+def build_estimator(config: ModelConfig):
+    """The untrained scikit-learn pipeline for ``config``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    parts = [(
+        "word",
+        TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=config.word_ngrams,
+                        sublinear_tf=True, min_df=config.min_df),
+    )]
+    if config.char_ngrams:
+        parts.append((
+            "char",
+            TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, sublinear_tf=True,
+                            min_df=config.char_min_df),
+        ))
+    clf = LogisticRegression(C=config.C, solver="liblinear", class_weight=config.class_weight,
+                             random_state=config.seed, max_iter=1000)
+    return Pipeline([("features", FeatureUnion(parts)), ("clf", OneVsRestClassifier(clf))])
+
+
+def target_matrix(records: Sequence["Record"]) -> "np.ndarray":
+    """Binary matrix (passages × 36 targets) of the gold annotations."""
+    import numpy as np
+
+    y = np.zeros((len(records), len(TARGETS)), dtype=np.int8)
+    index = {t: i for i, t in enumerate(TARGETS)}
+    for row, rec in enumerate(records):
+        for code in rec.labels:
+            y[row, index[code]] = 1
+        for code in rec.breaches:
+            y[row, index[BREACH_PREFIX + code]] = 1
+    return y
+
+
+def tune_thresholds(scores: "np.ndarray", y: "np.ndarray") -> "np.ndarray":
+    """Per-target threshold that maximises F1 on (out-of-fold) scores; 0.5 where a target has no positive."""
+    import numpy as np
+
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    thresholds = np.full(y.shape[1], 0.5)
+    for j in range(y.shape[1]):
+        positives = y[:, j].sum()
+        if positives == 0:
+            continue
+        pred = scores[:, j][:, None] >= grid[None, :]
+        tp = (pred & (y[:, j][:, None] == 1)).sum(axis=0)
+        fp = (pred & (y[:, j][:, None] == 0)).sum(axis=0)
+        f1 = 2 * tp / np.maximum(2 * tp + fp + (positives - tp), 1)
+        thresholds[j] = grid[int(np.argmax(f1))]  # first best = lowest threshold among ties
+    return thresholds
+
+
+def corpus_sha256(corpus_dir: str | Path) -> str:
+    """SHA-256 over the names and bytes of every JSONL file of a corpus folder (sorted by name)."""
+    from analyzer.corpus import corpus_files
+
+    digest = hashlib.sha256()
+    for path in corpus_files(corpus_dir):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class FastCharWB:
+    """Exact, faster ``transform`` for a fitted ``TfidfVectorizer(analyzer="char_wb")``.
+
+    Character n-grams of ``char_wb`` never cross a word boundary, so a passage's n-gram counts are the sum of
+    its words' n-gram counts: counts = (passage × word counts) @ (word × n-gram counts). The word × n-gram rows
+    are computed once per distinct word with the vectorizer's own analyzer and cached; sublinear tf, idf and L2
+    normalisation follow exactly as in scikit-learn. Only used at prediction time — the saved model is the
+    plain vectorizer.
+    """
+
+    def __init__(self, vectorizer) -> None:
+        import numpy as np
+
+        self.vectorizer = vectorizer
+        self.analyzer = vectorizer.build_analyzer()
+        self.vocabulary = vectorizer.vocabulary_
+        self.n_features = len(self.vocabulary)
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.sublinear = bool(vectorizer.sublinear_tf)
+        self.norm = vectorizer.norm
+        self._rows: dict[str, tuple] = {}
+
+    def _word_row(self, word: str):
+        import numpy as np
+
+        row = self._rows.get(word)
+        if row is None:
+            counts: dict[int, int] = {}
+            for gram in self.analyzer(word):
+                j = self.vocabulary.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            row = (np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)),
+                   np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            if len(self._rows) < 500_000:
+                self._rows[word] = row
+        return row
+
+    def transform(self, docs):
+        import numpy as np
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
+        word_ids: dict[str, int] = {}
+        rows, cols = [], []
+        for i, doc in enumerate(docs):
+            for w in doc.split():
+                rows.append(i)
+                cols.append(word_ids.setdefault(w, len(word_ids)))
+        passage_words = sparse.csr_matrix(
+            (np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(len(docs), len(word_ids)),
+        )
+        indptr, indices, data = [0], [], []
+        for w in word_ids:  # insertion order == column order
+            idx, cnt = self._word_row(w)
+            indices.append(idx)
+            data.append(cnt)
+            indptr.append(indptr[-1] + len(idx))
+        word_grams = sparse.csr_matrix(
+            (np.concatenate(data) if data else np.zeros(0), np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64), indptr),
+            shape=(len(word_ids), self.n_features),
+        )
+        counts = (passage_words @ word_grams).tocsr()
+        counts.sum_duplicates()
+        if self.sublinear:
+            np.log(counts.data, counts.data)
+            counts.data += 1
+        counts = counts @ sparse.diags(self.idf)
+        if self.norm:
+            counts = normalize(counts, norm=self.norm, copy=False)
+        return counts.tocsr()
+
+
+class CodeModel:
+    """A trained classifier with thresholds: predicts codes, breaches, scores and evidence for passages."""
+
+    def __init__(self, estimator, thresholds: Sequence[float], metadata: dict | None = None) -> None:
+        import numpy as np
+        from scipy import sparse
+
+        self.estimator = estimator
+        self.thresholds = np.asarray(thresholds, dtype=np.float64)
+        self.metadata = dict(metadata or {})
+        self.vectorizer = estimator.named_steps["features"]
+        weights, bias = [], []
+        for est in estimator.named_steps["clf"].estimators_:
+            if hasattr(est, "coef_"):
+                weights.append(np.asarray(est.coef_).ravel())
+                bias.append(float(np.asarray(est.intercept_).ravel()[0]))
+            else:  # a target that was constant in training
+                n = len(self.vectorizer.get_feature_names_out())
+                weights.append(np.zeros(n))
+                bias.append(30.0 if float(np.ravel(est.y_)[0]) > 0.5 else -30.0)
+        self.weights = sparse.csr_matrix(np.vstack(weights).T)  # features × targets
+        self.bias = np.asarray(bias)
+        self._word_features: np.ndarray | None = None
+        self._word_weights: np.ndarray | None = None
+        self._fast_char: FastCharWB | None = None
+
+    # scores -----------------------------------------------------------------------------------------------
+    def transform(self, feature_strings: Sequence[str]):
+        """The feature matrix (as the saved ``FeatureUnion`` would compute it, but faster)."""
+        from scipy import sparse
+
+        blocks = []
+        for name, vec in self.vectorizer.transformer_list:
+            if name == "char" and getattr(vec, "analyzer", None) == "char_wb":
+                if self._fast_char is None:
+                    self._fast_char = FastCharWB(vec)
+                blocks.append(self._fast_char.transform(feature_strings))
+            else:
+                blocks.append(vec.transform(feature_strings))
+        matrix = sparse.hstack(blocks, format="csr")
+        matrix.sort_indices()
+        return matrix
+
+    def scores_from_matrix(self, matrix) -> "np.ndarray":
+        """Probabilities (passages × 36 targets) from a feature matrix, in one sparse product."""
+        from scipy.special import expit
+
+        return expit((matrix @ self.weights).toarray() + self.bias)
+
+    def decide(self, scores: "np.ndarray") -> "np.ndarray":
+        """Boolean decisions (passages × 36) with thresholds, never a principle both applied and breached."""
+        import numpy as np
+
+        over = scores >= self.thresholds
+        margin = scores / self.thresholds
+        p = len(PRINCIPLE_CODES)
+        applied, breach = over[:, :p], over[:, N_APPLIED:N_APPLIED + p]
+        both = applied & breach
+        breach_wins = margin[:, N_APPLIED:N_APPLIED + p] >= margin[:, :p]
+        applied &= ~(both & breach_wins)
+        breach &= ~(both & ~breach_wins)
+        return np.asarray(over)
+
+    # evidence ---------------------------------------------------------------------------------------------
+    def _word_terms(self) -> tuple["np.ndarray", int]:
+        import numpy as np
+
+        if self._word_features is None:
+            word = dict(self.vectorizer.transformer_list)["word"]
+            self._word_features = np.asarray(word.get_feature_names_out(), dtype=object)
+        return self._word_features, len(self._word_features)
+
+    def evidence(self, indices, data, target: int, k: int = EVIDENCE_TERMS) -> list[str]:
+        """Up to ``k`` words or word pairs of the passage that pushed ``target`` most (positive weight ×
+        TF-IDF), function words left out; negations count as content."""
+        import numpy as np
+
+        from analyzer.normalize import stop_words
+
+        terms, n_word = self._word_terms()
+        if self._word_weights is None:
+            self._word_weights = self.weights[:n_word].toarray()
+        mask = indices < n_word
+        idx = indices[mask]
+        if idx.size == 0:
+            return []
+        vals = data[mask] * self._word_weights[idx, target]
+        order = np.argsort(-vals, kind="stable")
+        stops = stop_words()
+        out: list[str] = []
+        for i in order:
+            if vals[i] <= 0 or len(out) >= k:
+                break
+            term = terms[idx[i]]
+            words = term.split()
+            if all(w in stops or w == "<num>" for w in words):
+                continue
+            if any(term in other.split() or other in term for other in out):
+                continue
+            out.append(term)
+        return out
+
+    # prediction -------------------------------------------------------------------------------------------
+    def predict_features(self, feature_strings: Sequence[str], with_evidence: bool = True) -> list[Prediction]:
+        """Predictions for passages already turned into feature strings."""
+        import numpy as np
+
+        if not feature_strings:
+            return []
+        matrix = self.transform(feature_strings)
+        scores = self.scores_from_matrix(matrix)
+        decisions = self.decide(scores)
+        empty = np.array([not s.strip() for s in feature_strings])
+        decisions[empty] = False
+        rounded = np.round(scores, 4).tolist()
+        applied_codes, principle_codes = list(ALL_CODES), list(PRINCIPLE_CODES)
+        out = []
+        for i, row_scores in enumerate(rounded):
+            hits = np.flatnonzero(decisions[i]).tolist()
+            labels = [TARGETS[j] for j in hits if j < N_APPLIED]
+            breaches = [TARGETS[j][len(BREACH_PREFIX):] for j in hits if j >= N_APPLIED]
+            evidence = {}
+            if with_evidence and hits:
+                lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+                idx, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
+                evidence = {TARGETS[j]: self.evidence(idx, vals, j) for j in hits}
+            out.append(Prediction(
+                labels=sorted(labels),
+                breaches=breaches,  # P01..P16 order is already sorted
+                scores=dict(zip(applied_codes, row_scores[:N_APPLIED])),
+                breach_scores=dict(zip(principle_codes, row_scores[N_APPLIED:])),
+                evidence=evidence,
+            ))
+        return out
+
+    def predict_texts(self, texts: Sequence[str], with_evidence: bool = True) -> list[Prediction]:
+        """Predictions for raw passage texts (tokenised with the spaCy pipeline first)."""
+        from analyzer.features import feature_texts
+
+        return self.predict_features(feature_texts(texts), with_evidence)
+
+    @property
+    def code_f1(self) -> dict[str, float]:
+        """Held-out F1 per code from the metadata (applied codes, and ``breach:Pxx``)."""
+        test = self.metadata.get("metrics", {}).get("test", {})
+        out = {c: s["f1"] for c, s in test.get("applied", {}).items()}
+        out.update({BREACH_PREFIX + c: s["f1"] for c, s in test.get("breach", {}).items()})
+        return out
+
+    @property
+    def weak_codes(self) -> list[str]:
+        return list(self.metadata.get("weak_codes", []))
+
+
+# training ---------------------------------------------------------------------------------------------------
+
+def _fit(config: ModelConfig, texts: Sequence[str], y):
+    estimator = build_estimator(config)
+    estimator.fit(list(texts), y)
+    for _, vectorizer in estimator.named_steps["features"].transformer_list:
+        # Terms dropped by min_df are kept only for introspection; removing them is documented as safe and
+        # makes the model file several times smaller and faster to load.
+        if hasattr(vectorizer, "stop_words_"):
+            delattr(vectorizer, "stop_words_")
+    return estimator
+
+
+def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups: Sequence[str],
+                           progress: Callable[[str], None] | None = None):
+    """Out-of-fold probabilities from GroupKFold over writing batches (no batch in both train and fold)."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = len(set(groups))
+    folds = min(config.folds, n_groups)
+    if folds < 2:
+        raise ModelError("model.too_few_batches", n=n_groups)
+    oof = np.zeros(y.shape, dtype=np.float64)
+    texts = list(texts)
+    for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(texts, y, groups), start=1):
+        if progress:
+            progress(f"cv {k}/{folds}")
+        est = _fit(config, [texts[i] for i in train_idx], y[train_idx])
+        model = CodeModel(est, np.full(y.shape[1], 0.5))
+        oof[test_idx] = model.scores_from_matrix(model.transform([texts[i] for i in test_idx]))
+    return oof
+
+
+def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
+          progress: Callable[[str], None] | None = None) -> tuple[CodeModel, dict]:
+    """Fit the classifier on ``records``: thresholds tuned on grouped out-of-fold scores, then a final fit on
+    all records. Returns the model and the cross-validation metrics."""
+    from analyzer.features import feature_texts
+    from analyzer.metrics import evaluate_sets
+
+    if progress:
+        progress("tokenise")
+    texts = feature_texts([r.text for r in records])
+    y = target_matrix(records)
+    groups = [r.batch for r in records]
+    oof = cross_validated_scores(config, texts, y, groups, progress)
+    thresholds = tune_thresholds(oof, y)
+    if progress:
+        progress("final fit")
+    model = CodeModel(_fit(config, texts, y), thresholds)
+    cv_decisions = model.decide(oof)
+    cv = evaluate_sets(
+        [r.labels for r in records], [r.breaches for r in records],
+        *_decisions_to_sets(cv_decisions),
+    )
+    return model, cv
+
+
+def _decisions_to_sets(decisions) -> tuple[list[list[str]], list[list[str]]]:
+    import numpy as np
+
+    labels = [[TARGETS[j] for j in np.flatnonzero(row[:N_APPLIED])] for row in decisions]
+    breaches = [[TARGETS[N_APPLIED + j][len(BREACH_PREFIX):] for j in np.flatnonzero(row[N_APPLIED:])]
+                for row in decisions]
+    return labels, breaches
+
+
+def evaluate_model(model: CodeModel, records: Sequence["Record"]) -> dict:
+    """Metrics of ``model`` on annotated ``records`` (see ``metrics.evaluate_sets``)."""
+    from analyzer.metrics import evaluate_sets
+
+    preds = model.predict_texts([r.text for r in records], with_evidence=False)
+    return evaluate_sets([r.labels for r in records], [r.breaches for r in records],
+                         [p.labels for p in preds], [p.breaches for p in preds])
+
+
+# persistence ------------------------------------------------------------------------------------------------
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("scikit-learn", "spacy", "spacy-lookups-data", "skops", "numpy", "scipy")}
+
+
+def save_model(model: CodeModel, out_dir: str | Path) -> Path:
+    """Write ``model.skops`` (compressed) and ``metadata.json`` into ``out_dir``."""
+    from zipfile import ZIP_DEFLATED
+
+    import skops.io as sio
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / (MODEL_FILE + ".tmp")
+    sio.dump(model.estimator, tmp, compression=ZIP_DEFLATED, compresslevel=9)
+    tmp.replace(out / MODEL_FILE)
+    meta = dict(model.metadata)
+    meta.update({
+        "model_format": MODEL_FORMAT,
+        "analyzer_version": __version__,
+        "targets": list(TARGETS),
+        "thresholds": {t: float(v) for t, v in zip(TARGETS, model.thresholds)},
+    })
+    (out / METADATA_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                                     encoding="utf-8")
+    return out
+
+
+def load_model(model_dir: str | Path | None = None) -> CodeModel:
+    """Load a model directory, refusing files from another format version or with untrusted content."""
+    import zipfile
+
+    import skops.io as sio
+
+    from analyzer.paths import DEFAULT_MODEL_DIR
+
+    folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+    if not folder.is_dir():
+        raise ModelError("model.not_found", path=str(folder))
+    meta_path, model_path = folder / METADATA_FILE, folder / MODEL_FILE
+    for path in (meta_path, model_path):
+        if not path.is_file():
+            raise ModelError("model.missing_file", path=str(folder), file=path.name)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ModelError("model.bad_metadata", path=str(meta_path)) from None
+    if not isinstance(meta, dict) or meta.get("model_format") != MODEL_FORMAT:
+        found = meta.get("model_format") if isinstance(meta, dict) else None
+        raise ModelError("model.incompatible", path=str(folder), found=found, expected=MODEL_FORMAT)
+    if meta.get("targets") != list(TARGETS):
+        raise ModelError("model.bad_metadata", path=str(meta_path))
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    try:
+        estimator = sio.load(model_path, trusted=TRUSTED_TYPES)
+    except UntrustedTypesFoundException:
+        types = ", ".join(t for t in sio.get_untrusted_types(file=model_path) if t not in TRUSTED_TYPES)
+        raise ModelError("model.untrusted", path=str(model_path), types=types) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, json.JSONDecodeError) as exc:
+        raise ModelError("model.corrupt", path=str(model_path), detail=type(exc).__name__) from None
+    if type(estimator).__name__ != "Pipeline" or "clf" not in getattr(estimator, "named_steps", {}):
+        raise ModelError("model.corrupt", path=str(model_path), detail="not an analyzer pipeline")
+    thresholds = [meta["thresholds"][t] for t in TARGETS]
+    return CodeModel(estimator, thresholds, meta)
+
+
+def metadata_for(config: ModelConfig, corpus_dir: str | Path, n_train: int, cv: dict, test: dict | None,
+                 weak_codes: Iterable[str]) -> dict:
+    """The metadata recorded next to a trained model."""
+    return {
+        "config": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()},
+        "corpus_sha256": corpus_sha256(corpus_dir),
+        "training_passages": n_train,
+        "package_versions": package_versions(),
+        "metrics": {"cv": cv, "test": test or {}},
+        "weak_codes": sorted(weak_codes),
+    }
