@@ -29,7 +29,7 @@ COLUMNS = BASE_COLUMNS + SCORE_COLUMNS
 
 def model_id(model: "CodeModel") -> str:
     """A short fingerprint of a model (its thresholds, targets and corpus hash) for caches and reports."""
-    payload = json.dumps({k: model.metadata.get(k) for k in ("thresholds", "targets", "corpus_sha256")},
+    payload = json.dumps({k: model.metadata.get(k) for k in ("thresholds", "gate_threshold", "targets", "corpus_sha256")},
                          sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 

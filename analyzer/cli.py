@@ -238,8 +238,9 @@ class _StepProgress:
             from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            console = Console(stderr=True)
             self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                      console=Console(stderr=True), transient=True)
+                                      console=console, transient=True, disable=not console.is_terminal)
             self._progress.__enter__()
             self._task = self._progress.add_task("", total=None)
         return self
@@ -339,6 +340,167 @@ def predict(input_path: Path, output: Path | None, model_dir: Path | None, lang:
         write_jsonl(records, fh)
     tmp.replace(output)
     click.echo(msg("ui.predict.done", lang, n=len(rows), path=output), err=True)
+
+
+def columns_option(func):
+    """``--columns worker=Petugas,text=Catatan``: map the table's column names to the note fields."""
+    return click.option(
+        "--columns", "columns_spec", default=None, metavar="FIELD=COLUMN,...",
+        help="Map column names of the input tables to note_id, worker, client, date, text "
+             "(e.g. worker=Petugas,text=Catatan).",
+    )(func)
+
+
+class _CountProgress:
+    """A rich progress bar on stderr for notes analysed out of a total."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        console = Console(stderr=True)
+        self._progress = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                  console=console, transient=True, disable=not console.is_terminal)
+        self._progress.__enter__()
+        self._task = self._progress.add_task(self.label, total=None)
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        self._progress.__exit__(*exc)
+
+
+@cli.command()
+@click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Results file to write (Parquet).")
+@columns_option
+@model_option
+@click.option("--no-redact", is_flag=True, help="Keep NIK, phone numbers and e-mail addresses in passage text.")
+@lang_option
+def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, model_dir: Path | None,
+            no_redact: bool, lang: str) -> None:
+    """Analyse NOTES (tables: .csv .xlsx .jsonl .parquet; folders of .txt .md .docx; single note files) and
+    write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Notes that
+    cannot be analysed are kept in the file's list of skipped notes with their reason.
+
+    \b
+    Example:
+      analyzer analyze corpora/demo/notes -o hasil.parquet
+    """
+    from analyzer.messages import text as msg
+    from analyzer.notes import parse_columns
+    from analyzer.reporting import analyze_paths
+    from analyzer.results import write_results
+
+    with _CountProgress(msg("ui.analyze.progress", lang)) as progress:
+        result = analyze_paths(notes, model_dir, parse_columns(columns_spec), not no_redact, progress)
+    from analyzer.notes import Skipped
+
+    skipped = [Skipped(s["note_id"], s["source"], s["reason_code"], s.get("detail", "")) for s in result.skipped]
+    write_results(result.passages, output, skipped, result.model["model_id"], not no_redact)
+    click.echo(msg("ui.analyze.done", lang, notes=result.passages["note_id"].nunique(),
+                   passages=len(result.passages), skipped=len(skipped), path=output), err=True)
+
+
+@cli.command()
+@click.argument("inputs", metavar="NOTES_OR_RESULTS...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--by", type=click.Choice(["worker", "client", "month"]), default="worker", show_default=True,
+              help="Main view of the table and csv formats.")
+@click.option("--worker", default=None, help="Only this worker's notes.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only notes on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only notes on or before this date (YYYY-MM-DD).")
+@format_option("table", "csv", "xlsx", "json", "html")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: the terminal; xlsx needs a file).")
+@lang_option
+@click.option("--no-redact", is_flag=True, help="Show NIK, phone numbers and e-mail addresses in excerpts.")
+@columns_option
+@model_option
+def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
+           output: Path | None, lang: str, no_redact: bool, columns_spec: str | None, model_dir: Path | None) -> None:
+    """Coverage report per worker (and per client/case and month) from notes, or from a results file of
+    'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
+    review, gaps, and the model's reliability per code.
+
+    \b
+    Examples:
+      analyzer report corpora/demo/notes
+      analyzer report hasil.parquet --by client --format html -o laporan.html --lang en
+    """
+    import sys
+
+    from analyzer.errors import InputError
+    from analyzer.messages import text as msg
+    from analyzer.notes import parse_columns
+    from analyzer.reporting import load_analysis, make_report
+
+    if fmt == "xlsx" and output is None:
+        raise InputError("report.needs_output", fmt="xlsx")
+    with _CountProgress(msg("ui.analyze.progress", lang)) as progress:
+        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), not no_redact, progress)
+    data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
+                       not no_redact)
+    if fmt == "table":
+        from analyzer.render.report_console import print_report
+
+        if output is None:
+            print_report(data, lang, by)
+        else:
+            with output.open("w", encoding="utf-8") as fh:
+                from contextlib import redirect_stdout
+
+                with redirect_stdout(fh):
+                    print_report(data, lang, by, width=100)
+    elif fmt == "json":
+        from analyzer.render.console import dump_json
+
+        _emit(dump_json(data) + "\n", output)
+    elif fmt == "csv":
+        import io
+
+        from analyzer.render.tables import write_csv
+
+        buf = io.StringIO()
+        write_csv(data, by if by != "worker" else "codes", lang, buf)
+        _emit(buf.getvalue(), output, encoding="utf-8-sig")
+    elif fmt == "xlsx":
+        from analyzer.render.tables import write_xlsx
+
+        _atomic(output, lambda tmp: write_xlsx(data, lang, tmp))
+    else:
+        from analyzer.render.html import render_report_html
+
+        _emit(render_report_html(data, lang), output)
+    if output is not None:
+        click.echo(msg("ui.report.written", lang, path=output), err=True)
+    sys.stdout.flush()
+
+
+def _atomic(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _atomic(output, lambda tmp: tmp.write_text(text, encoding=encoding))
 
 
 def main() -> None:

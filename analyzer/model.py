@@ -8,7 +8,9 @@ explicit list of trusted types; per-target thresholds, the label order and the c
 ``metadata.json``.
 
 A breach is never reported as the principle applied: when both the applied and the breach score of a
-principle pass their thresholds, only the one further above its threshold is reported.
+principle pass their thresholds, only the one further above its threshold is reported. A 37th column, the
+gate ("any code at all"), vetoes every code of a passage whose gate score is below its threshold; it keeps the
+false-positive rate on passages without any code low.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ CARD_FILE = "MODEL_CARD.md"
 BREACH_PREFIX = "breach:"
 TARGETS: tuple[str, ...] = ALL_CODES + tuple(BREACH_PREFIX + c for c in PRINCIPLE_CODES)
 N_APPLIED = len(ALL_CODES)
+GATE = "any"  # an extra classifier column: "the passage shows any code or breach at all"
 EVIDENCE_TERMS = 5
 
 # Every type a model file of ours contains; skops refuses anything else.
@@ -42,6 +45,7 @@ TRUSTED_TYPES = [
     "sklearn.pipeline.Pipeline",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.linear_model._logistic.LogisticRegression",
@@ -60,12 +64,13 @@ class ModelConfig:
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] | None = (2, 5)
-    C: float = 10.0
+    char_hash_bits: int = 17
+    C: float = 30.0
     class_weight: str | None = "balanced"
-    min_df: int = 2
-    char_min_df: int = 3
+    min_df: int = 3
     folds: int = 5
     seed: int = 0
+    n_jobs: int = 2
 
 
 @dataclass
@@ -79,11 +84,10 @@ class Prediction:
     evidence: dict[str, list[str]] = field(default_factory=dict)
 
 
-def build_estimator(config: ModelConfig):
-    """The untrained scikit-learn pipeline for ``config``."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
+def build_features(config: ModelConfig):
+    """The untrained feature union: word 1–2-gram TF-IDF (a vocabulary, for readable evidence) and hashed
+    character n-gram TF-IDF (no vocabulary to store, so the model file loads fast)."""
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     parts = [(
@@ -92,14 +96,21 @@ def build_estimator(config: ModelConfig):
                         sublinear_tf=True, min_df=config.min_df),
     )]
     if config.char_ngrams:
-        parts.append((
-            "char",
-            TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, sublinear_tf=True,
-                            min_df=config.char_min_df),
-        ))
+        parts.append(("char", Pipeline([
+            ("hash", HashingVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams,
+                                       n_features=2 ** config.char_hash_bits, alternate_sign=False, norm=None)),
+            ("tfidf", TfidfTransformer(sublinear_tf=True)),
+        ])))
+    return FeatureUnion(parts)
+
+
+def build_classifier(config: ModelConfig, n_jobs: int | None = None):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
     clf = LogisticRegression(C=config.C, solver="liblinear", class_weight=config.class_weight,
                              random_state=config.seed, max_iter=1000)
-    return Pipeline([("features", FeatureUnion(parts)), ("clf", OneVsRestClassifier(clf))])
+    return OneVsRestClassifier(clf, n_jobs=n_jobs)
 
 
 def target_matrix(records: Sequence["Record"]) -> "np.ndarray":
@@ -114,6 +125,39 @@ def target_matrix(records: Sequence["Record"]) -> "np.ndarray":
         for code in rec.breaches:
             y[row, index[BREACH_PREFIX + code]] = 1
     return y
+
+
+def with_gate(y: "np.ndarray") -> "np.ndarray":
+    """The 36 targets plus the gate column (1 where a passage has any code or breach)."""
+    import numpy as np
+
+    return np.hstack([y, (y.sum(axis=1) > 0).astype(y.dtype)[:, None]])
+
+
+def _mean_f1(decisions: "np.ndarray", y: "np.ndarray") -> float:
+    import numpy as np
+
+    tp = (decisions & (y == 1)).sum(axis=0)
+    fp = (decisions & (y == 0)).sum(axis=0)
+    fn = (~decisions & (y == 1)).sum(axis=0)
+    return float(np.mean(2 * tp / np.maximum(2 * tp + fp + fn, 1)))
+
+
+def tune_gate(scores: "np.ndarray", y: "np.ndarray") -> tuple["np.ndarray", float]:
+    """Per-target thresholds and the gate threshold from out-of-fold ``scores`` (36 targets + gate column):
+    the gate threshold maximises the mean per-target F1 (ties: the higher, stricter gate), then the per-target
+    thresholds are re-tuned on the scores that pass the gate."""
+    import numpy as np
+
+    base = tune_thresholds(scores[:, :-1], y)
+    best_gate, best = 0.0, -1.0
+    for gate in np.round(np.arange(0.0, 0.91, 0.05), 2):
+        passed = scores[:, -1] >= gate
+        f1 = _mean_f1((scores[:, :-1] >= base) & passed[:, None], y)
+        if f1 >= best - 1e-12:
+            best_gate, best = float(gate), max(best, f1)
+    gated = scores[:, :-1] * (scores[:, -1] >= best_gate)[:, None]
+    return tune_thresholds(gated, y), best_gate
 
 
 def tune_thresholds(scores: "np.ndarray", y: "np.ndarray") -> "np.ndarray":
@@ -145,43 +189,39 @@ def corpus_sha256(corpus_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
-class FastCharWB:
-    """Exact, faster ``transform`` for a fitted ``TfidfVectorizer(analyzer="char_wb")``.
+class FastCharNgrams:
+    """Exact, faster ``transform`` for the character n-gram block of the feature union.
 
-    Character n-grams of ``char_wb`` never cross a word boundary, so a passage's n-gram counts are the sum of
-    its words' n-gram counts: counts = (passage × word counts) @ (word × n-gram counts). The word × n-gram rows
-    are computed once per distinct word with the vectorizer's own analyzer and cached; sublinear tf, idf and L2
-    normalisation follow exactly as in scikit-learn. Only used at prediction time — the saved model is the
-    plain vectorizer.
+    ``char_wb`` n-grams never cross a word boundary, so a passage's n-gram counts are the sum of its words'
+    counts: counts = (passage × word counts) @ (word × n-gram counts). The word rows are computed once per
+    distinct word (by the fitted ``HashingVectorizer`` itself, in batches) and cached; sublinear tf, idf and L2
+    normalisation then follow the fitted ``TfidfTransformer`` exactly. Only used at prediction time — the saved
+    model is the plain scikit-learn pipeline, and a test checks both give the same matrix.
     """
 
-    def __init__(self, vectorizer) -> None:
+    MAX_CACHE = 500_000
+
+    def __init__(self, block) -> None:
         import numpy as np
 
-        self.vectorizer = vectorizer
-        self.analyzer = vectorizer.build_analyzer()
-        self.vocabulary = vectorizer.vocabulary_
-        self.n_features = len(self.vocabulary)
-        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        self.sublinear = bool(vectorizer.sublinear_tf)
-        self.norm = vectorizer.norm
+        self.hasher = block.named_steps["hash"]
+        tfidf = block.named_steps["tfidf"]
+        self.n_features = int(self.hasher.n_features)
+        self.idf = np.asarray(tfidf.idf_, dtype=np.float64)
+        self.sublinear = bool(tfidf.sublinear_tf)
+        self.norm = tfidf.norm
         self._rows: dict[str, tuple] = {}
 
-    def _word_row(self, word: str):
-        import numpy as np
-
-        row = self._rows.get(word)
-        if row is None:
-            counts: dict[int, int] = {}
-            for gram in self.analyzer(word):
-                j = self.vocabulary.get(gram)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            row = (np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)),
-                   np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-            if len(self._rows) < 500_000:
-                self._rows[word] = row
-        return row
+    def _ensure(self, words: list[str]) -> None:
+        new = [w for w in words if w not in self._rows]
+        if not new:
+            return
+        if len(self._rows) + len(new) > self.MAX_CACHE:
+            self._rows.clear()
+        counts = self.hasher.transform(new).tocsr()
+        for i, w in enumerate(new):
+            lo, hi = counts.indptr[i], counts.indptr[i + 1]
+            self._rows[w] = (counts.indices[lo:hi], counts.data[lo:hi])
 
     def transform(self, docs):
         import numpy as np
@@ -191,23 +231,21 @@ class FastCharWB:
         word_ids: dict[str, int] = {}
         rows, cols = [], []
         for i, doc in enumerate(docs):
-            for w in doc.split():
+            for w in doc.lower().split():
                 rows.append(i)
                 cols.append(word_ids.setdefault(w, len(word_ids)))
+        words = list(word_ids)
+        self._ensure(words)
         passage_words = sparse.csr_matrix(
             (np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-            shape=(len(docs), len(word_ids)),
+            shape=(len(docs), len(words)),
         )
-        indptr, indices, data = [0], [], []
-        for w in word_ids:  # insertion order == column order
-            idx, cnt = self._word_row(w)
-            indices.append(idx)
-            data.append(cnt)
-            indptr.append(indptr[-1] + len(idx))
-        word_grams = sparse.csr_matrix(
-            (np.concatenate(data) if data else np.zeros(0), np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64), indptr),
-            shape=(len(word_ids), self.n_features),
-        )
+        pieces = [self._rows[w] for w in words]
+        indptr = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum([len(p[0]) for p in pieces], out=indptr[1:])
+        indices = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, dtype=np.int32)
+        data = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros(0)
+        word_grams = sparse.csr_matrix((data, indices, indptr), shape=(len(words), self.n_features))
         counts = (passage_words @ word_grams).tocsr()
         counts.sum_duplicates()
         if self.sublinear:
@@ -222,12 +260,14 @@ class FastCharWB:
 class CodeModel:
     """A trained classifier with thresholds: predicts codes, breaches, scores and evidence for passages."""
 
-    def __init__(self, estimator, thresholds: Sequence[float], metadata: dict | None = None) -> None:
+    def __init__(self, estimator, thresholds: Sequence[float], metadata: dict | None = None,
+                 gate_threshold: float = 0.0) -> None:
         import numpy as np
         from scipy import sparse
 
         self.estimator = estimator
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
+        self.gate_threshold = float(gate_threshold)
         self.metadata = dict(metadata or {})
         self.vectorizer = estimator.named_steps["features"]
         weights, bias = [], []
@@ -243,7 +283,7 @@ class CodeModel:
         self.bias = np.asarray(bias)
         self._word_features: np.ndarray | None = None
         self._word_weights: np.ndarray | None = None
-        self._fast_char: FastCharWB | None = None
+        self._fast_char: FastCharNgrams | None = None
 
     # scores -----------------------------------------------------------------------------------------------
     def transform(self, feature_strings: Sequence[str]):
@@ -252,9 +292,9 @@ class CodeModel:
 
         blocks = []
         for name, vec in self.vectorizer.transformer_list:
-            if name == "char" and getattr(vec, "analyzer", None) == "char_wb":
+            if name == "char" and hasattr(vec, "named_steps") and "hash" in vec.named_steps:
                 if self._fast_char is None:
-                    self._fast_char = FastCharWB(vec)
+                    self._fast_char = FastCharNgrams(vec)
                 blocks.append(self._fast_char.transform(feature_strings))
             else:
                 blocks.append(vec.transform(feature_strings))
@@ -263,16 +303,22 @@ class CodeModel:
         return matrix
 
     def scores_from_matrix(self, matrix) -> "np.ndarray":
-        """Probabilities (passages × 36 targets) from a feature matrix, in one sparse product."""
+        """Probabilities (passages × 36 targets + the gate column) from a feature matrix, in one sparse
+        product."""
         from scipy.special import expit
 
         return expit((matrix @ self.weights).toarray() + self.bias)
 
     def decide(self, scores: "np.ndarray") -> "np.ndarray":
-        """Boolean decisions (passages × 36) with thresholds, never a principle both applied and breached."""
+        """Boolean decisions (passages × 36) with thresholds and the gate, never a principle both applied and
+        breached."""
         import numpy as np
 
-        over = scores >= self.thresholds
+        target_scores = scores[:, : len(TARGETS)]
+        over = target_scores >= self.thresholds
+        if scores.shape[1] > len(TARGETS):
+            over &= (scores[:, len(TARGETS)] >= self.gate_threshold)[:, None]
+        scores = target_scores
         margin = scores / self.thresholds
         p = len(PRINCIPLE_CODES)
         applied, breach = over[:, :p], over[:, N_APPLIED:N_APPLIED + p]
@@ -376,14 +422,21 @@ class CodeModel:
 # training ---------------------------------------------------------------------------------------------------
 
 def _fit(config: ModelConfig, texts: Sequence[str], y):
-    estimator = build_estimator(config)
-    estimator.fit(list(texts), y)
-    for _, vectorizer in estimator.named_steps["features"].transformer_list:
+    """Fit features and classifier as separate steps (so the sparse matrix can be index-sorted before the
+    parallel one-vs-rest fit, avoiding scikit-learn issue #6614) and return them as one fitted Pipeline."""
+    from sklearn.pipeline import Pipeline
+
+    features = build_features(config)
+    matrix = features.fit_transform(list(texts)).tocsr()
+    matrix.sort_indices()
+    clf = build_classifier(config, n_jobs=config.n_jobs).fit(matrix, y)
+    clf.n_jobs = None  # prediction runs in-process
+    for _, vectorizer in features.transformer_list:
         # Terms dropped by min_df are kept only for introspection; removing them is documented as safe and
-        # makes the model file several times smaller and faster to load.
+        # makes the model file smaller and faster to load.
         if hasattr(vectorizer, "stop_words_"):
             delattr(vectorizer, "stop_words_")
-    return estimator
+    return Pipeline([("features", features), ("clf", clf)])
 
 
 def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups: Sequence[str],
@@ -402,7 +455,7 @@ def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups:
         if progress:
             progress(f"cv {k}/{folds}")
         est = _fit(config, [texts[i] for i in train_idx], y[train_idx])
-        model = CodeModel(est, np.full(y.shape[1], 0.5))
+        model = CodeModel(est, np.full(len(TARGETS), 0.5))
         oof[test_idx] = model.scores_from_matrix(model.transform([texts[i] for i in test_idx]))
     return oof
 
@@ -418,12 +471,13 @@ def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
         progress("tokenise")
     texts = feature_texts([r.text for r in records])
     y = target_matrix(records)
+    y_all = with_gate(y)
     groups = [r.batch for r in records]
-    oof = cross_validated_scores(config, texts, y, groups, progress)
-    thresholds = tune_thresholds(oof, y)
+    oof = cross_validated_scores(config, texts, y_all, groups, progress)
+    thresholds, gate = tune_gate(oof, y)
     if progress:
         progress("final fit")
-    model = CodeModel(_fit(config, texts, y), thresholds)
+    model = CodeModel(_fit(config, texts, y_all), thresholds, gate_threshold=gate)
     cv_decisions = model.decide(oof)
     cv = evaluate_sets(
         [r.labels for r in records], [r.breaches for r in records],
@@ -475,6 +529,7 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
         "analyzer_version": __version__,
         "targets": list(TARGETS),
         "thresholds": {t: float(v) for t, v in zip(TARGETS, model.thresholds)},
+        "gate_threshold": model.gate_threshold,
     })
     (out / METADATA_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                      encoding="utf-8")
@@ -516,8 +571,12 @@ def load_model(model_dir: str | Path | None = None) -> CodeModel:
         raise ModelError("model.corrupt", path=str(model_path), detail=type(exc).__name__) from None
     if type(estimator).__name__ != "Pipeline" or "clf" not in getattr(estimator, "named_steps", {}):
         raise ModelError("model.corrupt", path=str(model_path), detail="not an analyzer pipeline")
-    thresholds = [meta["thresholds"][t] for t in TARGETS]
-    return CodeModel(estimator, thresholds, meta)
+    try:
+        thresholds = [float(meta["thresholds"][t]) for t in TARGETS]
+        gate = float(meta["gate_threshold"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelError("model.bad_metadata", path=str(meta_path)) from None
+    return CodeModel(estimator, thresholds, meta, gate_threshold=gate)
 
 
 def metadata_for(config: ModelConfig, corpus_dir: str | Path, n_train: int, cv: dict, test: dict | None,

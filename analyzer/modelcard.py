@@ -107,12 +107,14 @@ length and style, and a principle that is practised but not written down is invi
 
 ## Model
 - spaCy `blank("id")` tokenizer with our normalisation (informal spellings, abbreviations, negations kept), then
-  scikit-learn: word 1–2-gram TF-IDF (min_df {config.get('min_df')}) plus character {tuple(config.get('char_ngrams') or ())}-gram
-  TF-IDF (min_df {config.get('char_min_df')}) → one-vs-rest logistic regression (C={config.get('C')}, class_weight
-  {config.get('class_weight')}) over 36 targets: 20 codes applied and 16 principles breached.
-- Per-target thresholds tuned on out-of-fold scores of a {config.get('folds')}-fold GroupKFold over writing
-  batches of the training data (never on test data). When a principle's applied and breach scores both pass,
-  only the one further above its threshold is reported, so a breach is never reported as applied.
+  scikit-learn: word {'–'.join(map(str, config.get('word_ngrams') or ()))}-gram TF-IDF (min_df {config.get('min_df')}) plus hashed
+  character {'–'.join(map(str, config.get('char_ngrams') or ()))}-gram TF-IDF (2^{config.get('char_hash_bits')} buckets, within word boundaries)
+  → one-vs-rest logistic regression (liblinear, C={config.get('C')}, class_weight {config.get('class_weight')}) over 36
+  targets — 20 codes applied and 16 principles breached — plus a gate column ("any code at all").
+- Per-target thresholds and the gate threshold ({meta.get('gate_threshold', 0):.2f}) tuned on out-of-fold scores of a
+  {config.get('folds')}-fold GroupKFold over writing batches of the training data (never on test data). A passage
+  whose gate score is below the gate threshold gets no code. When a principle's applied and breach scores both
+  pass, only the one further above its threshold is reported, so a breach is never reported as applied.
 - Evidence: for each reported code, the 3–5 words or word pairs of the passage with the largest positive
   contribution (TF-IDF × weight), function words left out.
 - Saved with skops (`model.skops`, compressed), loaded with an explicit list of trusted types. Seed

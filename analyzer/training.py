@@ -38,7 +38,7 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
             progress("evaluate")
         test = evaluate_model(model, test_records)
     meta = metadata_for(config, corpus_dir, len(train_records), cv, test, weak_codes(test or cv))
-    model = CodeModel(model.estimator, model.thresholds, meta)
+    model = CodeModel(model.estimator, model.thresholds, meta, gate_threshold=model.gate_threshold)
     out = save_model(model, out_dir)
     from analyzer.model import CARD_FILE, load_model
 

@@ -49,7 +49,11 @@ def score(records, decisions) -> dict:
     return evaluate_sets([r.labels for r in records], [r.breaches for r in records], *decisions_to_sets(decisions))
 
 
-def throughput(predict, texts, repeat: int = 5) -> float:
+def throughput(predict, texts, warmup=(), repeat: int = 5) -> float:
+    """Passages per second on ``texts`` (repeated), after one warm-up pass over ``warmup`` (the training
+    texts: every system has then seen the training vocabulary, as in real use after loading)."""
+    if warmup:
+        predict(list(warmup))
     data = list(texts) * repeat
     start = time.perf_counter()
     predict(data)
@@ -158,6 +162,7 @@ def main(argv=None) -> int:
     train = [r for r in records if r.split == "train"]
     test = [r for r in records if r.split == "test"]
     test_texts = [r.text for r in test]
+    warm = [r.text for r in train]
     rows = []
 
     with threadpool_limits(1):
@@ -166,7 +171,7 @@ def main(argv=None) -> int:
         kw = KeywordBaseline(load_codebook()).fit(train)
         t_train = time.perf_counter() - t0
         m = score(test, kw.predict(test_texts))
-        rows.append(("keyword (codebook indicators)", m, t_train, throughput(kw.predict, test_texts)))
+        rows.append(("keyword (codebook indicators)", m, t_train, throughput(kw.predict, test_texts, warm)))
         print("keyword done", flush=True)
 
         # spaCy bow: thresholds 0.5, and tuned on held-out training batches
@@ -175,7 +180,7 @@ def main(argv=None) -> int:
         t_train = time.perf_counter() - t0
         s = spacy_scores(nlp, test_texts)
         rows.append((f"spaCy textcat_multilabel bow ({args.epochs} epochs, threshold 0.5)", score(test, s >= 0.5),
-                     t_train, throughput(lambda x: list(nlp.pipe(x, batch_size=256)), test_texts)))
+                     t_train, throughput(lambda x: list(nlp.pipe(x, batch_size=256)), test_texts, warm)))
         batches = sorted({r.batch for r in train})
         dev_batches = set(batches[::5])
         fit_part = [r for r in train if r.batch not in dev_batches]
@@ -198,7 +203,8 @@ def main(argv=None) -> int:
         m = evaluate_sets([r.labels for r in test], [r.breaches for r in test],
                           [p.labels for p in preds], [p.breaches for p in preds])
         rows.append(("analyzer (TF-IDF words+chars, OvR logistic regression)", m, t_train,
-                     throughput(lambda x: model.predict_texts(x, with_evidence=False), test_texts)))
+                     throughput(lambda x: model.predict_texts(x, with_evidence=False), test_texts, warm)))
+        evidence_tput = throughput(lambda x: model.predict_texts(x, with_evidence=True), test_texts)
 
     lines = [
         MARK_START,
@@ -216,7 +222,9 @@ def main(argv=None) -> int:
     best_base = max(m["macro_f1"] for _, m, _, _ in rows[:-1])
     ours = rows[-1][1]["macro_f1"]
     lines += ["", f"Macro-F1 margin over the best baseline: {ours - best_base:+.3f} (target: at least +0.05).",
-              f"Throughput ratio analyzer / spaCy bow: {rows[-1][3] / rows[1][3]:.2f} (target: at least 1.0).",
+              f"Throughput ratio analyzer / spaCy bow: {rows[-1][3] / rows[1][3]:.2f} (target: at least 1.0). "
+              f"With evidence terms for every predicted code (what `analyzer predict` writes): "
+              f"{evidence_tput:,.0f} passages/s.",
               MARK_END]
     section = "\n".join(lines)
     print(section)

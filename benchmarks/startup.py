@@ -1,0 +1,85 @@
+"""Start-up and latency targets, measured as wall time of real processes (median of several runs).
+
+- `analyzer --help` and `analyzer codebook`: under 0.5 s (lazy imports);
+- `analyzer segment` on one note (tokenises it): under 2 s;
+- loading the shipped model (in-process, after imports): at most 1 s;
+- `analyzer predict` on one passage, start to finish.
+
+Writes a section of benchmarks/RESULTS.md. Usage: python benchmarks/startup.py [--runs 5] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+MARK_START, MARK_END = "<!-- startup:start -->", "<!-- startup:end -->"
+
+
+def wall(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def model_load(runs: int) -> float:
+    code = (
+        "import time, analyzer.model as m, skops.io, sklearn.linear_model, sklearn.multiclass, "
+        "sklearn.feature_extraction.text, scipy.sparse\n"
+        "t=time.perf_counter(); m.load_model(); print(time.perf_counter()-t)"
+    )
+    vals = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                                 cwd=ROOT).stdout.strip()) for _ in range(runs)]
+    return statistics.median(vals)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    exe = [sys.executable, "-m", "analyzer"]
+    note = next((ROOT / "corpora" / "demo" / "notes").glob("*.md"))
+    with tempfile.TemporaryDirectory() as tmp:
+        passage = Path(tmp) / "one.jsonl"
+        passage.write_text('{"id": "1", "text": "Saya dengarkan cerita Ibu R sampai selesai."}\n', encoding="utf-8")
+        rows = [
+            ("`analyzer --help`", wall(exe + ["--help"], args.runs), "< 0.5 s"),
+            ("`analyzer codebook`", wall(exe + ["codebook"], args.runs), "< 0.5 s"),
+            ("`analyzer segment` (one demo note)", wall(exe + ["segment", str(note)], args.runs), "< 2 s"),
+            ("model load (in-process, after imports)", model_load(args.runs), "<= 1 s"),
+            ("`analyzer predict` (one passage, whole process)", wall(exe + ["predict", str(passage)], args.runs), "—"),
+        ]
+    lines = [MARK_START, "## Start-up and latency", "",
+             f"Median wall time of {args.runs} runs on {platform.machine()} ({os.cpu_count()} cores, Python "
+             f"{platform.python_version()}), measured by `python benchmarks/startup.py`.", "",
+             "| what | seconds | target |", "|---|---:|---|"]
+    lines += [f"| {name} | {value:.2f} | {target} |" for name, value, target in rows]
+    lines.append(MARK_END)
+    section = "\n".join(lines)
+    print(section)
+    if not args.no_write:
+        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+        if MARK_START in text:
+            head, rest = text.split(MARK_START, 1)
+            text = head + section + rest.split(MARK_END, 1)[1]
+        else:
+            text = text.rstrip() + "\n\n" + section + "\n"
+        RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The classifier: training on a small real sample, determinism, decisions, evidence, persistence."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from analyzer.corpus import read_records
+from analyzer.errors import ModelError
+from analyzer.model import (
+    BREACH_PREFIX, N_APPLIED, TARGETS, CodeModel, ModelConfig, load_model, save_model, train, tune_thresholds,
+)
+from analyzer.paths import DEFAULT_CORPUS_DIR
+
+SMALL = ModelConfig(folds=2)
+
+
+@pytest.fixture(scope="module")
+def sample_records():
+    records = [r for r in read_records(DEFAULT_CORPUS_DIR) if r.split == "train"]
+    batches = sorted({r.batch for r in records})[:4]
+    return [r for r in records if r.batch in batches]
+
+
+@pytest.fixture(scope="module")
+def small_model(sample_records):
+    model, cv = train(sample_records, SMALL)
+    return model, cv
+
+
+def test_training_is_deterministic(sample_records, small_model):
+    model, cv = small_model
+    again, cv2 = train(sample_records, SMALL)
+    assert np.array_equal(model.thresholds, again.thresholds)
+    assert (model.weights != again.weights).nnz == 0
+    texts = [r.text for r in sample_records[:50]]
+    assert [p.__dict__ for p in model.predict_texts(texts)] == [p.__dict__ for p in again.predict_texts(texts)]
+    assert cv == cv2
+
+
+def test_tune_thresholds_picks_best_f1():
+    scores = np.array([[0.9, 0.1], [0.7, 0.2], [0.4, 0.3], [0.2, 0.8]])
+    y = np.array([[1, 0], [1, 0], [0, 0], [0, 0]])
+    th = tune_thresholds(scores, y)
+    assert 0.4 < th[0] <= 0.7  # separates the two positives from the rest
+    assert th[1] == 0.5  # no positive: default
+
+
+def test_decide_never_reports_breach_as_applied(small_model):
+    model, _ = small_model
+    scores = np.full((2, len(TARGETS)), 0.01)
+    j_app, j_br = TARGETS.index("P02"), TARGETS.index(BREACH_PREFIX + "P02")
+    scores[0, j_app], scores[0, j_br] = 0.99, 0.999  # both pass: breach further above its threshold
+    scores[1, j_app], scores[1, j_br] = 0.999, model.thresholds[j_br] + 1e-6
+    th = model.thresholds.copy()
+    model.thresholds[:] = 0.5
+    try:
+        dec = model.decide(scores)
+    finally:
+        model.thresholds[:] = th
+    assert dec[0, j_br] and not dec[0, j_app]
+    assert dec[1, j_app] and not dec[1, j_br]
+
+
+def test_predictions_have_disjoint_labels_and_breaches(small_model, sample_records):
+    model, _ = small_model
+    for pred in model.predict_texts([r.text for r in sample_records]):
+        assert not set(pred.labels) & set(pred.breaches)
+        assert pred.labels == sorted(pred.labels) and pred.breaches == sorted(pred.breaches)
+        for code in pred.labels:
+            assert code in pred.evidence and len(pred.evidence[code]) <= 5
+        for code in pred.breaches:
+            assert BREACH_PREFIX + code in pred.evidence
+
+
+def test_breach_passages_are_not_reported_as_applied(small_model, sample_records):
+    model, _ = small_model
+    breach_recs = [r for r in sample_records if r.breaches]
+    preds = model.predict_texts([r.text for r in breach_recs])
+    wrongly_applied = sum(1 for r, p in zip(breach_recs, preds) for c in r.breaches if c in p.labels)
+    total = sum(len(r.breaches) for r in breach_recs)
+    assert wrongly_applied / total < 0.1
+
+
+def test_empty_text_gets_no_codes(small_model):
+    model, _ = small_model
+    (pred,) = model.predict_texts([""])
+    assert pred.labels == [] and pred.breaches == [] and pred.evidence == {}
+    assert set(pred.scores) == set(TARGETS[:N_APPLIED])
+
+
+def test_evidence_terms_come_from_the_passage(small_model, sample_records):
+    from analyzer.features import feature_texts
+
+    model, _ = small_model
+    texts = [r.text for r in sample_records[:80]]
+    for feats, pred in zip(feature_texts(texts), model.predict_texts(texts)):
+        words = feats.split()
+        bigrams = {" ".join(p) for p in zip(words, words[1:])}
+        for terms in pred.evidence.values():
+            for term in terms:
+                assert term in words or term in bigrams
+
+
+def test_save_load_roundtrip(tmp_path, small_model, sample_records):
+    model, _ = small_model
+    model.metadata = {"note": "x"}
+    save_model(model, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    texts = [r.text for r in sample_records[:30]]
+    assert [p.__dict__ for p in loaded.predict_texts(texts)] == [p.__dict__ for p in model.predict_texts(texts)]
+    meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
+    assert meta["targets"] == list(TARGETS) and meta["note"] == "x"
+
+
+class Evil:
+    """A type skops must refuse to construct."""
+
+    loaded = False
+
+    def __setstate__(self, state):
+        Evil.loaded = True
+
+
+def test_untrusted_model_file_is_refused(tmp_path, small_model):
+    import skops.io as sio
+
+    model, _ = small_model
+    save_model(model, tmp_path / "m")
+    est = model.estimator
+    est.named_steps["clf"].evil_ = Evil()
+    try:
+        sio.dump(est, tmp_path / "m" / "model.skops")
+    finally:
+        del est.named_steps["clf"].evil_
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "m")
+    assert exc.value.key == "model.untrusted"
+    assert "test_model.Evil" in exc.value.render("en")
+    assert not Evil.loaded
+
+
+def test_pickle_file_is_never_unpickled(tmp_path, small_model):
+    import pickle
+
+    model, _ = small_model
+    save_model(model, tmp_path / "m")
+    (tmp_path / "m" / "model.skops").write_bytes(pickle.dumps(Evil()))
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "m")
+    assert exc.value.render("en").startswith(f"model file {tmp_path / 'm' / 'model.skops'} is damaged (")
+    assert not Evil.loaded
+
+
+def test_model_from_another_version_is_refused(tmp_path, small_model):
+    model, _ = small_model
+    save_model(model, tmp_path / "m")
+    meta_path = tmp_path / "m" / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    meta["model_format"] = 0
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "m")
+    assert exc.value.render("en") == (
+        f"the model in {tmp_path / 'm'} has format 0; this version needs format 1. Train again with 'analyzer train'."
+    )
+
+
+def test_missing_files(tmp_path, small_model):
+    model, _ = small_model
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "none")
+    assert exc.value.key == "model.not_found"
+    save_model(model, tmp_path / "m")
+    (tmp_path / "m" / "model.skops").unlink()
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "m")
+    assert exc.value.render("en") == f"model folder {tmp_path / 'm'} has no model.skops. Train it again with 'analyzer train'."
+
+
+def test_model_card_marks_weak_codes():
+    from analyzer.codebook import load_codebook
+    from analyzer.modelcard import render_card, weak_codes
+
+    test = {"applied": {"P01": {"precision": 1, "recall": 1, "f1": 0.9, "support": 20},
+                        "P02": {"precision": 0.5, "recall": 0.4, "f1": 0.44, "support": 20},
+                        "P03": {"precision": 1, "recall": 1, "f1": 1.0, "support": 4}},
+            "breach": {"P02": {"precision": 1, "recall": 1, "f1": 0.8, "support": 12},
+                       "P05": {"precision": 0, "recall": 0, "f1": 0.0, "support": 0}},
+            "micro_f1": 0.86, "macro_f1": 0.7, "breach_macro_f1": 0.8, "no_code_false_positive_rate": 0.2,
+            "passages": 10, "no_code_passages": 3}
+    assert weak_codes(test) == ["P02", "P03"]
+    card = render_card({"metrics": {"test": test, "cv": {}}, "weak_codes": weak_codes(test), "config": {}},
+                       load_codebook())
+    assert "| macro_f1 | 0.700 | >= 0.80 | **missed** |" in card
+    assert "| micro_f1 | 0.860 | >= 0.85 | met |" in card
+    assert "not for** ranking" in card.lower() or "**Not for** ranking" in card
+    assert "P02, P03" in card
+
+
+def test_fast_char_transform_equals_scikit_learn(small_model, sample_records):
+    from analyzer.features import feature_texts
+
+    model, _ = small_model
+    texts = feature_texts([r.text for r in sample_records[:300]] + ["", "ÉÉ ünïcode  —  <num>"])
+    reference = model.estimator.named_steps["features"].transform(texts)
+    fast = model.transform(texts)
+    assert fast.shape == reference.shape
+    assert abs(fast - reference).max() < 1e-12
+
+
+def test_gate_vetoes_all_codes():
+    from analyzer.model import tune_gate
+
+    scores = np.zeros((4, len(TARGETS) + 1))
+    y = np.zeros((4, len(TARGETS)), dtype=int)
+    scores[0, 0], scores[0, -1], y[0, 0] = 0.9, 0.9, 1  # real code, gate open
+    scores[1, 0], scores[1, -1] = 0.9, 0.1  # spurious code, gate closed
+    thresholds, gate = tune_gate(scores, y)
+    assert 0.1 < gate <= 0.9
+    model_scores = scores
+    dec = (model_scores[:, :-1] >= thresholds) & (model_scores[:, -1] >= gate)[:, None]
+    assert dec[0, 0] and not dec[1].any()
+
+
+def test_train_reproduces_the_committed_model(tmp_path, repo_root):
+    """`analyzer train` on the committed corpus gives the committed thresholds and the same predictions."""
+    from analyzer.training import train_and_save
+
+    committed = load_model(repo_root / "models" / "default")
+    result = train_and_save(repo_root / "corpora" / "annotated", tmp_path / "m")
+    fresh = load_model(result.out_dir)
+    assert fresh.metadata["thresholds"] == committed.metadata["thresholds"]
+    assert fresh.gate_threshold == committed.gate_threshold
+    assert fresh.metadata["metrics"] == committed.metadata["metrics"]
+    test = [r.text for r in read_records(repo_root / "corpora" / "annotated") if r.split == "test"][:200]
+    assert [p.__dict__ for p in fresh.predict_texts(test)] == [p.__dict__ for p in committed.predict_texts(test)]
+    card = (result.out_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert card == (repo_root / "models" / "default" / "MODEL_CARD.md").read_text(encoding="utf-8")
