@@ -503,6 +503,55 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
         _atomic(output, lambda tmp: tmp.write_text(text, encoding=encoding))
 
 
+@cli.command()
+@click.argument("note", type=click.Path(dir_okay=False, allow_dash=True))
+@format_option("terminal", "html", "json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: the terminal).")
+@click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
+@lang_option
+@click.option("--no-redact", is_flag=True, help="Show NIK, phone numbers and e-mail addresses as written.")
+@model_option
+def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, no_redact: bool,
+           model_dir: Path | None) -> None:
+    """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
+    with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
+    note shows, those it does not, and the codebook's reflection question for each missing one.
+
+    \b
+    Examples:
+      analyzer review catatan.txt
+      cat refleksi.md | analyzer review - --lang en --format html -o review.html
+    """
+    from analyzer.codebook import load_codebook
+    from analyzer.model import load_model
+    from analyzer.notes import split_front_matter
+    from analyzer.review import review_text
+    from analyzer.textfile import read_note_file
+
+    _, body = split_front_matter(read_note_file(note))
+    codebook = load_codebook()
+    result = review_text(body, load_model(model_dir), codebook, lang, not no_redact)
+    if fmt == "json":
+        from analyzer.render.console import dump_json
+
+        _emit(dump_json(result.to_dict()) + "\n", output)
+    elif fmt == "html":
+        from analyzer.render.html import render_review_html
+
+        _emit(render_review_html(result, codebook, lang), output)
+    else:
+        from analyzer.render.review_console import print_review
+
+        if output is None:
+            print_review(result, codebook, lang, color)
+        else:
+            from contextlib import redirect_stdout
+
+            with output.open("w", encoding="utf-8") as fh, redirect_stdout(fh):
+                print_review(result, codebook, lang, False)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="analyzer")

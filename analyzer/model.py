@@ -251,7 +251,7 @@ class FastCharNgrams:
         if self.sublinear:
             np.log(counts.data, counts.data)
             counts.data += 1
-        counts = counts @ sparse.diags(self.idf)
+        counts.data *= self.idf[counts.indices]
         if self.norm:
             counts = normalize(counts, norm=self.norm, copy=False)
         return counts.tocsr()
@@ -279,7 +279,7 @@ class CodeModel:
                 n = len(self.vectorizer.get_feature_names_out())
                 weights.append(np.zeros(n))
                 bias.append(30.0 if float(np.ravel(est.y_)[0]) > 0.5 else -30.0)
-        self.weights = sparse.csr_matrix(np.vstack(weights).T)  # features × targets
+        self.weights = np.ascontiguousarray(np.vstack(weights).T)  # dense features × targets: sparse @ dense is fast
         self.bias = np.asarray(bias)
         self._word_features: np.ndarray | None = None
         self._word_weights: np.ndarray | None = None
@@ -307,7 +307,7 @@ class CodeModel:
         product."""
         from scipy.special import expit
 
-        return expit((matrix @ self.weights).toarray() + self.bias)
+        return expit(matrix @ self.weights + self.bias)
 
     def decide(self, scores: "np.ndarray") -> "np.ndarray":
         """Boolean decisions (passages × 36) with thresholds and the gate, never a principle both applied and
@@ -346,7 +346,7 @@ class CodeModel:
 
         terms, n_word = self._word_terms()
         if self._word_weights is None:
-            self._word_weights = self.weights[:n_word].toarray()
+            self._word_weights = self.weights[:n_word]
         mask = indices < n_word
         idx = indices[mask]
         if idx.size == 0:

@@ -152,9 +152,13 @@ def read_table(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> None
     if missing:
         raise InputError("notes.missing_columns", path=str(path), columns=", ".join(missing),
                          found=", ".join(map(str, frame.columns)) or "-")
-    frame = frame.rename(columns=rename)
+    add_frame(frame.rename(columns=rename), path.name, path.stem, batch)
+
+
+def add_frame(frame, source: str, stem: str, batch: NoteBatch) -> None:
+    """Add the rows of a DataFrame with the note columns to ``batch`` (row numbers name the source)."""
     for number, row in enumerate(frame.to_dict(orient="records"), start=1):
-        _row_to_note(row, f"{path.name}:{number}", f"{path.stem}-{number}", batch)
+        _row_to_note(row, f"{source}:{number}", f"{stem}-{number}", batch)
 
 
 # folders ------------------------------------------------------------------------------------------------------
@@ -249,6 +253,18 @@ def read_folder_file(path: Path, columns: Mapping[str, str], batch: NoteBatch) -
     meta, body = split_front_matter(raw)
     row = {f: meta.get(columns.get(f, f)) for f in NOTE_FIELDS} | {"setting": meta.get("setting"), "text": body}
     _row_to_note(row, path.name, path.stem, batch)
+
+
+def notes_from_frame(frame, columns: Mapping[str, str] | None = None) -> NoteBatch:
+    """Notes from a pandas DataFrame with the note columns (other names mapped by ``columns``)."""
+    columns = dict(columns or {})
+    missing = [columns.get(f, f) for f in ("text", "worker") if columns.get(f, f) not in frame.columns]
+    if missing:
+        raise InputError("notes.missing_columns", path="DataFrame", columns=", ".join(missing),
+                         found=", ".join(map(str, frame.columns)) or "-")
+    batch = NoteBatch()
+    add_frame(frame.rename(columns={columns.get(f, f): f for f in NOTE_FIELDS}), "DataFrame", "row", batch)
+    return _deduplicate(batch)
 
 
 def _deduplicate(batch: NoteBatch) -> NoteBatch:

@@ -27,3 +27,10 @@ def render_report_html(report: dict, lang: str) -> str:
         heatmap=Markup(heatmap_svg(report, t("report.heatmap"))),
         trend=Markup(trend_svg(report, t("report.trend_chart"))),
     )
+
+
+def render_review_html(review, codebook, lang: str) -> str:
+    """One self-contained page of a note review with highlighted passages (all text escaped)."""
+    t = lambda key, **kw: msg(key, lang, **kw)  # noqa: E731
+    return _env().get_template("review.html.j2").render(r=review, cb=codebook, lang=lang, t=t,
+                                                        weak=set(review.weak_codes))
