@@ -34,36 +34,63 @@ def model_id(model: "CodeModel") -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def _rows_for_chunk(notes: Sequence["Note"], model: "CodeModel", redact_text: bool) -> list[dict]:
+def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: bool = True) -> list[list[dict]]:
+    """The text-dependent part of the results: for each note text, its passages (offsets, kind, text, labels,
+    breaches, evidence as JSON, scores as a list in ``SCORE_COLUMNS`` order). Plain data, so it can be cached
+    and shipped between processes."""
     from analyzer.features import feature_text
     from analyzer.redact import redact
     from analyzer.segment import segment_notes
 
-    passages_per_note = list(segment_notes([n.text for n in notes]))
+    passages_per_note = list(segment_notes(texts))
     body = [(i, p) for i, ps in enumerate(passages_per_note) for p in ps if not p.is_header]
     preds = model.predict_features([feature_text(p.tokens) for _, p in body])
     by_key = {(i, p.index): pred for (i, p), pred in zip(body, preds)}
-    rows = []
-    for i, (note, passages) in enumerate(zip(notes, passages_per_note)):
-        month = note.date.strftime("%Y-%m") if note.date else ""
+    zeros = [0.0] * len(SCORE_COLUMNS)
+    out = []
+    for i, passages in enumerate(passages_per_note):
+        items = []
         for p in passages:
             pred = by_key.get((i, p.index))
-            row = {
-                "note_id": note.note_id, "worker": note.worker, "client": note.client,
-                "date": note.date.isoformat() if note.date else "", "month": month, "setting": note.setting,
+            items.append({
                 "passage": p.index, "start": p.start, "end": p.end, "kind": p.kind,
                 "text": redact(p.text) if redact_text else p.text,
                 "labels": pred.labels if pred else [], "breaches": pred.breaches if pred else [],
-                "evidence": json.dumps(
-                    {k: [redact(t) for t in v] for k, v in pred.evidence.items()} if pred else {},
-                    ensure_ascii=False, sort_keys=True),
-            }
-            for c in ALL_CODES:
-                row[f"score_{c}"] = pred.scores[c] if pred else 0.0
-            for c in PRINCIPLE_CODES:
-                row[f"breach_score_{c}"] = pred.breach_scores[c] if pred else 0.0
-            rows.append(row)
+                "evidence": json.dumps({k: [_redact_term(t) for t in v] for k, v in pred.evidence.items()}
+                                       if pred else {}, ensure_ascii=False, sort_keys=True),
+                "scores": ([pred.scores[c] for c in ALL_CODES] + [pred.breach_scores[c] for c in PRINCIPLE_CODES])
+                if pred else zeros,
+            })
+        out.append(items)
+    return out
+
+
+def _redact_term(term: str) -> str:
+    """Evidence terms are normalised words (numbers already folded to <num>); only an e-mail can remain."""
+    if "@" not in term:
+        return term
+    from analyzer.redact import redact
+
+    return redact(term)
+
+
+def note_rows(note: "Note", passages: list[dict]) -> list[dict]:
+    """Result rows of one note: its fields joined to its passages."""
+    month = note.date.strftime("%Y-%m") if note.date else ""
+    date = note.date.isoformat() if note.date else ""
+    rows = []
+    for item in passages:
+        row = {"note_id": note.note_id, "worker": note.worker, "client": note.client, "date": date, "month": month,
+               "setting": note.setting}
+        row.update({k: item[k] for k in ("passage", "start", "end", "kind", "text", "labels", "breaches", "evidence")})
+        row.update(zip(SCORE_COLUMNS, item["scores"]))
+        rows.append(row)
     return rows
+
+
+def _rows_for_chunk(notes: Sequence["Note"], model: "CodeModel", redact_text: bool) -> list[dict]:
+    payloads = analyze_texts([n.text for n in notes], model, redact_text)
+    return [row for note, passages in zip(notes, payloads) for row in note_rows(note, passages)]
 
 
 def iter_analyze(notes: Iterable["Note"], model: "CodeModel", chunk_size: int = 200, redact_text: bool = True,

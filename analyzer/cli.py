@@ -370,7 +370,7 @@ class _CountProgress:
         self._task = self._progress.add_task(self.label, total=None)
         return self
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int | None) -> None:
         self._progress.update(self._task, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
@@ -379,35 +379,52 @@ class _CountProgress:
 
 @cli.command()
 @click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Results file to write (Parquet).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Results to write: a Parquet file (local engine) or a folder of Parquet parts (dask engine).")
 @columns_option
 @model_option
 @click.option("--no-redact", is_flag=True, help="Keep NIK, phone numbers and e-mail addresses in passage text.")
+@click.option("--jobs", type=click.IntRange(1, None), default=None,
+              help="Worker processes for the local engine (default: all cores); results are identical to --jobs 1.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Result cache file (default: OUTPUT.cache.sqlite); reruns re-analyse only changed notes.")
+@click.option("--no-cache", is_flag=True, help="Analyse every note again and keep no cache.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run on this machine, or on a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
 @lang_option
 def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, model_dir: Path | None,
-            no_redact: bool, lang: str) -> None:
+            no_redact: bool, jobs: int | None, cache_path: Path | None, no_cache: bool, engine: str,
+            scheduler: str | None, lang: str) -> None:
     """Analyse NOTES (tables: .csv .xlsx .jsonl .parquet; folders of .txt .md .docx; single note files) and
-    write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Notes that
-    cannot be analysed are kept in the file's list of skipped notes with their reason.
+    write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Streams in
+    chunks with bounded memory, uses all cores, re-analyses only notes whose text changed since the last run,
+    and writes atomically. Notes that cannot be analysed are kept in the results' list of skipped notes.
 
     \b
-    Example:
+    Examples:
       analyzer analyze corpora/demo/notes -o hasil.parquet
+      analyzer analyze notes.parquet -o hasil/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from analyzer.messages import text as msg
     from analyzer.notes import parse_columns
-    from analyzer.reporting import analyze_paths
-    from analyzer.results import write_results
 
-    with _CountProgress(msg("ui.analyze.progress", lang)) as progress:
-        result = analyze_paths(notes, model_dir, parse_columns(columns_spec), not no_redact, progress)
-    from analyzer.notes import Skipped
+    columns = parse_columns(columns_spec)
+    if engine == "dask":
+        from analyzer.dask_engine import run_dask
 
-    skipped = [Skipped(s["note_id"], s["source"], s["reason_code"], s.get("detail", "")) for s in result.skipped]
-    write_results(result.passages, output, skipped, result.model["model_id"], not no_redact)
-    click.echo(msg("ui.analyze.done", lang, notes=result.passages["note_id"].nunique(),
-                   passages=len(result.passages), skipped=len(skipped), path=output), err=True)
+        summary = run_dask(notes, output, model_dir, columns, not no_redact, scheduler)
+    else:
+        from analyzer.engine import run_local
+
+        with _CountProgress(msg("ui.analyze.progress", lang)) as progress:
+            summary = run_local(notes, output, model_dir, columns, not no_redact, jobs,
+                                False if no_cache else cache_path, progress=progress)
+    click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
+                   skipped=len(summary.skipped), path=output), err=True)
+    if engine == "local" and not no_cache:
+        click.echo(msg("ui.analyze.cache", lang, analysed=summary.analysed, cached=summary.cached), err=True)
 
 
 @cli.command()

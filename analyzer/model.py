@@ -58,6 +58,35 @@ TRUSTED_TYPES = [
 ]
 
 
+def skops_io():
+    """``skops.io``, imported without its import-time scan of every scikit-learn estimator.
+
+    At import, skops builds its *default* trusted list from ``sklearn.utils.all_estimators()``, which imports
+    every scikit-learn module (about 3 s). We always pass our own explicit ``trusted`` list, so during that one
+    import the scan is narrowed to the estimator classes our model uses: skops's defaults become stricter,
+    never looser, and start-up stays fast.
+    """
+    import sys
+
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    import sklearn.utils
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    ours = [Pipeline, FeatureUnion, TfidfVectorizer, HashingVectorizer, TfidfTransformer, OneVsRestClassifier,
+            LogisticRegression]
+    original = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = lambda *args, **kwargs: [(cls.__name__, cls) for cls in ours]
+    try:
+        import skops.io
+    finally:
+        sklearn.utils.all_estimators = original
+    return skops.io
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     """Hyper-parameters of the classifier (chosen by grouped cross-validation, see benchmarks/RESULTS.md)."""
@@ -516,7 +545,7 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
     """Write ``model.skops`` (compressed) and ``metadata.json`` into ``out_dir``."""
     from zipfile import ZIP_DEFLATED
 
-    import skops.io as sio
+    sio = skops_io()
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -540,7 +569,7 @@ def load_model(model_dir: str | Path | None = None) -> CodeModel:
     """Load a model directory, refusing files from another format version or with untrusted content."""
     import zipfile
 
-    import skops.io as sio
+    sio = skops_io()
 
     from analyzer.paths import DEFAULT_MODEL_DIR
 
@@ -560,7 +589,7 @@ def load_model(model_dir: str | Path | None = None) -> CodeModel:
         raise ModelError("model.incompatible", path=str(folder), found=found, expected=MODEL_FORMAT)
     if meta.get("targets") != list(TARGETS):
         raise ModelError("model.bad_metadata", path=str(meta_path))
-    from skops.io.exceptions import UntrustedTypesFoundException
+    from skops.io.exceptions import UntrustedTypesFoundException  # after skops_io(): cheap
 
     try:
         estimator = sio.load(model_path, trusted=TRUSTED_TYPES)

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from analyzer.errors import AnalyzerError, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 NOTE_FIELDS = ("note_id", "worker", "client", "date", "text")
 TABLE_SUFFIXES = {".csv", ".xlsx", ".jsonl", ".ndjson", ".parquet"}
@@ -99,66 +103,105 @@ def _clean(value: object) -> str:
     return "" if text.strip().lower() in ("nan", "none", "nat") else text
 
 
-def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch: NoteBatch) -> None:
+def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch: NoteBatch) -> Note | None:
     note_id = _clean(row.get("note_id")).strip() or fallback_id
     text = _clean(row.get("text"))
     worker = _clean(row.get("worker")).strip()
     if not text.strip():
         batch.skipped.append(Skipped(note_id, source, "skip.empty_text"))
-        return
+        return None
     if not worker:
         batch.skipped.append(Skipped(note_id, source, "skip.missing_worker"))
-        return
+        return None
     raw_date = row.get("date")
     date = parse_date(raw_date)
     if date is None and _clean(raw_date).strip():
         batch.skipped.append(Skipped(note_id, source, "skip.bad_date", _clean(raw_date).strip()))
-        return
-    batch.notes.append(Note(note_id, worker, _clean(row.get("client")).strip(), date, text, source,
-                            _clean(row.get("setting")).strip()))
+        return None
+    return Note(note_id, worker, _clean(row.get("client")).strip(), date, text, source,
+                _clean(row.get("setting")).strip())
 
 
 # tables -------------------------------------------------------------------------------------------------------
 
-def _read_table(path: Path):
+CHUNK_ROWS = 2000
+
+
+def _table_chunks(path: Path) -> Iterator["pd.DataFrame"]:
+    """The rows of a table in chunks of ``CHUNK_ROWS`` (memory does not grow with the file)."""
     import pandas as pd
 
-    from analyzer.textfile import decode_bytes
+    from analyzer.textfile import detect_encoding
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        text = decode_bytes(path.read_bytes(), str(path))
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    if suffix in (".jsonl", ".ndjson"):
-        text = decode_bytes(path.read_bytes(), str(path))
-        return pd.read_json(io.StringIO(text), lines=True, dtype=False)
-    if suffix == ".xlsx":
-        return pd.read_excel(path, dtype=object, engine="openpyxl")
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
-    raise InputError("notes.unsupported", path=str(path))
+        yield from pd.read_csv(path, dtype=str, keep_default_na=False, encoding=detect_encoding(path),
+                               chunksize=CHUNK_ROWS)
+    elif suffix in (".jsonl", ".ndjson"):
+        with open(path, encoding=detect_encoding(path)) as fh:
+            rows: list = []
+            for number, line in enumerate(fh, start=1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise InputError("notes.bad_jsonl", path=str(path), line=number, detail=exc.msg) from None
+                if len(rows) >= CHUNK_ROWS:
+                    yield pd.DataFrame(rows)
+                    rows = []
+            if rows:
+                yield pd.DataFrame(rows)
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows_iter = wb.active.iter_rows(values_only=True)
+            header = [str(h) if h is not None else "" for h in next(rows_iter, ())]
+            rows = []
+            for values in rows_iter:
+                rows.append(dict(zip(header, values)))
+                if len(rows) >= CHUNK_ROWS:
+                    yield pd.DataFrame(rows, columns=header)
+                    rows = []
+            if rows or not header:
+                yield pd.DataFrame(rows, columns=header)
+        finally:
+            wb.close()
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
+            yield batch.to_pandas()
+    else:
+        raise InputError("notes.unsupported", path=str(path))
 
 
-def read_table(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> None:
-    """Add the notes of one table to ``batch``; a missing ``text`` or ``worker`` column is an error."""
+def iter_table(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
+    """Stream the notes of one table; a missing ``text`` or ``worker`` column is an error."""
+    rename = {columns.get(f, f): f for f in NOTE_FIELDS}
+    offset = 0
     try:
-        frame = _read_table(path)
+        chunks = _table_chunks(path)
+        for frame in chunks:
+            missing = [columns.get(f, f) for f in ("text", "worker") if columns.get(f, f) not in frame.columns]
+            if missing:
+                raise InputError("notes.missing_columns", path=str(path), columns=", ".join(missing),
+                                 found=", ".join(map(str, frame.columns)) or "-")
+            yield from _frame_notes(frame.rename(columns=rename), path.name, path.stem, batch, offset)
+            offset += len(frame)
     except AnalyzerError:
         raise
     except Exception as exc:  # pandas/openpyxl/pyarrow raise many types for unreadable files
         raise InputError("notes.unreadable_table", path=str(path), detail=f"{type(exc).__name__}: {exc}"[:200]) from None
-    rename = {columns.get(f, f): f for f in NOTE_FIELDS}
-    missing = [columns.get(f, f) for f in ("text", "worker") if columns.get(f, f) not in frame.columns]
-    if missing:
-        raise InputError("notes.missing_columns", path=str(path), columns=", ".join(missing),
-                         found=", ".join(map(str, frame.columns)) or "-")
-    add_frame(frame.rename(columns=rename), path.name, path.stem, batch)
 
 
-def add_frame(frame, source: str, stem: str, batch: NoteBatch) -> None:
-    """Add the rows of a DataFrame with the note columns to ``batch`` (row numbers name the source)."""
-    for number, row in enumerate(frame.to_dict(orient="records"), start=1):
-        _row_to_note(row, f"{source}:{number}", f"{stem}-{number}", batch)
+def _frame_notes(frame, source: str, stem: str, batch: NoteBatch, offset: int = 0) -> Iterator[Note]:
+    """Notes of a DataFrame with the note columns (row numbers name the source); skips go to ``batch``."""
+    for number, row in enumerate(frame.to_dict(orient="records"), start=offset + 1):
+        note = _row_to_note(row, f"{source}:{number}", f"{stem}-{number}", batch)
+        if note is not None:
+            yield note
 
 
 # folders ------------------------------------------------------------------------------------------------------
@@ -195,64 +238,92 @@ def _sidecar(folder: Path) -> dict[str, dict]:
     return {}
 
 
-def read_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> None:
-    """Add every note file below ``folder`` (sorted) to ``batch``; unreadable files are skipped with a reason."""
-    from analyzer.textfile import read_note_file
-
-    sidecar = _sidecar(folder)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES)
-    for path in files:
-        rel = path.relative_to(folder).as_posix()
-        try:
-            raw = read_note_file(path)
-        except InputError as err:
-            reason = "skip.empty_text" if err.key == "input.empty" else "skip.unreadable"
-            batch.skipped.append(Skipped(path.stem, rel, reason, err.render("en") if reason == "skip.unreadable" else ""))
-            continue
-        meta, body = split_front_matter(raw)
-        row = {**{k: v for k, v in sidecar.get(rel, sidecar.get(path.name, {})).items() if k != "file"}, **meta}
-        row = {columns.get(f, f): row.get(columns.get(f, f)) for f in NOTE_FIELDS} | {
-            k: v for k, v in row.items() if k not in NOTE_FIELDS
-        }
-        row = {f: row.get(columns.get(f, f)) for f in NOTE_FIELDS} | {"setting": row.get("setting")}
-        row["text"] = body
-        _row_to_note(row, rel, path.stem, batch)
-
-
-def read_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = None) -> NoteBatch:
-    """Read notes from tables, folders and single note files; then apply the duplicate-id rules: the same
-    id with the same text is kept once (the copy is skipped as a duplicate), the same id with different text
-    skips every later copy."""
-    columns = dict(columns or {})
-    batch = NoteBatch()
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise InputError("input.not_found", path=str(path))
-        if path.is_dir():
-            read_folder(path, columns, batch)
-        elif path.suffix.lower() in TABLE_SUFFIXES:
-            read_table(path, columns, batch)
-        elif path.suffix.lower() in NOTE_SUFFIXES:
-            read_folder_file(path, columns, batch)
-        else:
-            raise InputError("notes.unsupported", path=str(path))
-    return _deduplicate(batch)
-
-
-def read_folder_file(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> None:
-    """A single note file given directly on the command line."""
+def _file_note(path: Path, rel: str, columns: Mapping[str, str], sidecar: Mapping[str, dict],
+               batch: NoteBatch) -> Note | None:
+    """One note file (front matter or sidecar row for its fields); unreadable files are skipped with a reason."""
     from analyzer.textfile import read_note_file
 
     try:
         raw = read_note_file(path)
     except InputError as err:
         reason = "skip.empty_text" if err.key == "input.empty" else "skip.unreadable"
-        batch.skipped.append(Skipped(path.stem, path.name, reason, err.render("en") if reason == "skip.unreadable" else ""))
-        return
+        batch.skipped.append(Skipped(path.stem, rel, reason, err.render("en") if reason == "skip.unreadable" else ""))
+        return None
     meta, body = split_front_matter(raw)
-    row = {f: meta.get(columns.get(f, f)) for f in NOTE_FIELDS} | {"setting": meta.get("setting"), "text": body}
-    _row_to_note(row, path.name, path.stem, batch)
+    fields = {k: v for k, v in sidecar.get(rel, sidecar.get(path.name, {})).items() if k != "file"}
+    fields.update(meta)
+    row = {f: fields.get(columns.get(f, f)) for f in NOTE_FIELDS}
+    row["setting"] = fields.get("setting")
+    row["text"] = body
+    return _row_to_note(row, rel, path.stem, batch)
+
+
+def iter_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
+    """Stream every note file below ``folder`` (sorted by path)."""
+    sidecar = _sidecar(folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES)
+    for path in files:
+        note = _file_note(path, path.relative_to(folder).as_posix(), columns, sidecar, batch)
+        if note is not None:
+            yield note
+
+
+def _is_parquet_dataset(folder: Path) -> bool:
+    """A folder of Parquet parts (a partitioned table) rather than a folder of note files."""
+    has_parts = any(folder.rglob("*.parquet"))
+    return has_parts and not any(p.suffix.lower() in NOTE_SUFFIXES for p in folder.rglob("*") if p.is_file())
+
+
+def iter_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = None,
+               batch: NoteBatch | None = None) -> Iterator[Note]:
+    """Stream notes from tables, folders and single note files, applying the duplicate-id rules on the fly:
+    the same id with the same text is kept once (the copy is skipped as a duplicate), the same id with
+    different text skips every later copy. Skipped notes are appended to ``batch.skipped``; only ids and text
+    hashes are remembered, so memory stays small."""
+    import hashlib
+
+    columns = dict(columns or {})
+    batch = batch if batch is not None else NoteBatch()
+    paths = [Path(p) for p in paths]
+    for path in paths:  # fail fast, before any work, on a path that cannot be read at all
+        if not path.exists():
+            raise InputError("input.not_found", path=str(path))
+        if not path.is_dir() and path.suffix.lower() not in TABLE_SUFFIXES | NOTE_SUFFIXES:
+            raise InputError("notes.unsupported", path=str(path))
+    seen: dict[str, tuple[bytes, str]] = {}
+    for path in paths:
+        if path.is_dir() and _is_parquet_dataset(path):
+            stream = (note for part in sorted(path.rglob("*.parquet")) for note in iter_table(part, columns, batch))
+        elif path.is_dir():
+            stream = iter_folder(path, columns, batch)
+        elif path.suffix.lower() in TABLE_SUFFIXES:
+            stream = iter_table(path, columns, batch)
+        else:
+            stream = iter_folder_file(path, columns, batch)
+        for note in stream:
+            digest = hashlib.blake2b(note.text.strip().encode("utf-8"), digest_size=16).digest()
+            first = seen.get(note.note_id)
+            if first is None:
+                seen[note.note_id] = (digest, note.source)
+                yield note
+            elif first[0] == digest:
+                batch.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate", first[1]))
+            else:
+                batch.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate_conflict", first[1]))
+
+
+def read_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = None) -> NoteBatch:
+    """All notes of ``paths`` in memory (see ``iter_notes`` for streaming)."""
+    batch = NoteBatch()
+    batch.notes = list(iter_notes(paths, columns, batch))
+    return batch
+
+
+def iter_folder_file(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
+    """A single note file given directly on the command line."""
+    note = _file_note(path, path.name, columns, {}, batch)
+    if note is not None:
+        yield note
 
 
 def notes_from_frame(frame, columns: Mapping[str, str] | None = None) -> NoteBatch:
@@ -263,20 +334,14 @@ def notes_from_frame(frame, columns: Mapping[str, str] | None = None) -> NoteBat
         raise InputError("notes.missing_columns", path="DataFrame", columns=", ".join(missing),
                          found=", ".join(map(str, frame.columns)) or "-")
     batch = NoteBatch()
-    add_frame(frame.rename(columns={columns.get(f, f): f for f in NOTE_FIELDS}), "DataFrame", "row", batch)
-    return _deduplicate(batch)
-
-
-def _deduplicate(batch: NoteBatch) -> NoteBatch:
-    out = NoteBatch(skipped=list(batch.skipped))
-    seen: dict[str, Note] = {}
-    for note in batch.notes:
-        first = seen.get(note.note_id)
-        if first is None:
-            seen[note.note_id] = note
-            out.notes.append(note)
-        elif first.text.strip() == note.text.strip():
-            out.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate", first.source))
+    renamed = frame.rename(columns={columns.get(f, f): f for f in NOTE_FIELDS})
+    notes = _frame_notes(renamed, "DataFrame", "row", batch)
+    seen: dict[str, str] = {}
+    for note in notes:
+        if note.note_id in seen:
+            reason = "skip.duplicate" if seen[note.note_id] == note.text.strip() else "skip.duplicate_conflict"
+            batch.skipped.append(Skipped(note.note_id, note.source, reason, "DataFrame"))
         else:
-            out.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate_conflict", first.source))
-    return out
+            seen[note.note_id] = note.text.strip()
+            batch.notes.append(note)
+    return batch

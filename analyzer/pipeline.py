@@ -121,6 +121,26 @@ _NUMERIC = re.compile(r"^[\d.,:/-]+$|^rp[\d.,-]+$")
 _CACHE = _FeatureCache()
 
 
+def feature_lookup(vocab, orth: int) -> str:
+    """The feature string of one token (by its orth id): "" for punctuation and spaces."""
+    return _CACHE.lookup(vocab, orth)
+
+
+def sentence_punct_orths(vocab) -> frozenset[int]:
+    """Orth ids of the characters spaCy's Sentencizer treats as sentence-final (its default list, main part)."""
+    key = id(vocab)
+    cached = _SENT_ORTHS.get(key)
+    if cached is None:
+        from spacy.pipeline.sentencizer import Sentencizer
+
+        cached = frozenset(vocab.strings.add(ch) for ch in Sentencizer.default_punct_chars)
+        _SENT_ORTHS[key] = cached
+    return cached
+
+
+_SENT_ORTHS: dict[int, frozenset[int]] = {}
+
+
 def token_features(doc: "Doc | object") -> list[str]:
     """Normalised word forms of a Doc or Span for the classifier: punctuation and spaces dropped, numbers,
     dates, money and phone numbers folded to ``<num>``, negations and every other word kept, multi-word norms

@@ -53,7 +53,8 @@ def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = No
     """A results file (from ``analyzer analyze``) is read as it is; anything else is analysed first."""
     from analyzer.results import read_results, results_metadata
 
-    if len(paths) == 1 and str(paths[0]).lower().endswith(".parquet") and results_metadata(paths[0]):
+    if len(paths) == 1 and (Path(paths[0]).is_dir() or str(paths[0]).lower().endswith(".parquet")) \
+            and results_metadata(paths[0]):
         from analyzer.coverage import model_info
         from analyzer.model import load_model
 

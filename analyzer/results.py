@@ -46,11 +46,16 @@ def write_results(df: "pd.DataFrame", path: str | Path, skipped: Sequence["Skipp
 
 
 def results_metadata(path: str | Path) -> dict | None:
-    """Our metadata of a Parquet file, or None when it is not an analyzer results file."""
+    """Our metadata of a results file (Parquet) or folder (Dask engine), or None when it is neither."""
     import pyarrow.parquet as pq
 
+    path = Path(path)
+    if path.is_dir():
+        meta_file = path / "_analyzer.json"
+        return json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else None
+
     try:
-        meta = pq.read_schema(path).metadata or {}
+        meta = pq.ParquetFile(path).metadata.metadata or {}  # file key-value metadata
     except Exception:  # not Parquet at all
         return None
     raw = meta.get(META_KEY)
@@ -66,7 +71,11 @@ def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:
         raise InputError("results.not_results", path=str(path))
     if meta.get("format") != RESULTS_FORMAT:
         raise InputError("results.format", path=str(path))
-    df = pd.read_parquet(path)
+    if Path(path).is_dir():
+        parts = sorted(Path(path).glob("part-*.parquet"))
+        df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts else pd.DataFrame()
+    else:
+        df = pd.read_parquet(path)
     for col in ("labels", "breaches"):
         df[col] = df[col].map(lambda v: list(v) if v is not None else [])
     return df, meta.get("skipped", []), meta

@@ -95,53 +95,100 @@ def _blocks(text: str) -> Iterator[tuple[str, int, int]]:
         yield "body", body_start, body_end
 
 
-def _word_count(span) -> int:
-    return sum(1 for t in span if not (t.is_punct or t.is_space))
+class _DocArrays:
+    """Token attributes of one Doc as plain lists (no per-token Python objects): feature strings, whether a
+    token is a word, whether it ends a sentence (spaCy sentencizer's rule), and character offsets."""
+
+    __slots__ = ("feats", "is_word", "ends", "starts_char", "ends_char", "n", "word_prefix")
+
+    def __init__(self, doc) -> None:
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
+
+        from analyzer.pipeline import feature_lookup, sentence_punct_orths
+
+        arr = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH]).tolist() if len(doc) else []
+        vocab = doc.vocab
+        punct_chars = sentence_punct_orths(vocab)
+        self.n = len(arr)
+        self.feats = [feature_lookup(vocab, a[0]) for a in arr]
+        self.is_word = [not (a[1] or a[2]) for a in arr]
+        self.starts_char = [a[3] for a in arr]
+        self.ends_char = [a[3] + a[4] for a in arr]
+        prefix = [0]
+        for w in self.is_word:
+            prefix.append(prefix[-1] + w)
+        self.word_prefix = prefix
+        # sentence starts, as spaCy's Sentencizer decides them: after a sentence-final punctuation token, the
+        # next token that is neither punctuation nor sentence-final punctuation opens a new sentence
+        self.ends = []
+        seen_period = False
+        start = 0
+        for i, a in enumerate(arr):
+            in_punct_chars = a[0] in punct_chars
+            if seen_period and not a[1] and not in_punct_chars:
+                self.ends.append((start, i))
+                start, seen_period = i, False
+            elif in_punct_chars:
+                seen_period = True
+        if self.n:
+            self.ends.append((start, self.n))
+
+    def words(self, s: int, e: int) -> int:
+        return self.word_prefix[e] - self.word_prefix[s]
+
+    def tokens(self, s: int, e: int) -> tuple[str, ...]:
+        return tuple(w for f in self.feats[s:e] if f for w in f.split(" "))
+
+    def chars(self, s: int, e: int) -> tuple[int, int]:
+        return self.starts_char[s], self.ends_char[e - 1]
 
 
-def _windows(doc) -> Iterator[tuple[int, int, object]]:
-    """Sentence windows (start_char, end_char, span) of a body block's Doc."""
-    sents = list(doc.sents)
-    if len(sents) <= MAX_SENTENCES and _word_count(doc) <= MAX_WORDS:
-        yield 0, len(doc.text), doc[:]
+def _windows(arrays: _DocArrays) -> Iterator[tuple[int, int]]:
+    """Token ranges of a body block: the whole block when short, otherwise windows of whole sentences."""
+    sents = arrays.ends
+    if len(sents) <= MAX_SENTENCES and arrays.words(0, arrays.n) <= MAX_WORDS:
+        if arrays.n:
+            yield 0, arrays.n
         return
-    group: list = []
-    words = 0
-    for sent in sents:
-        n = _word_count(sent)
-        if group and (len(group) >= WINDOW_SENTENCES or words + n > WINDOW_WORDS):
-            yield group[0].start_char, group[-1].end_char, doc[group[0].start : group[-1].end]
-            group, words = [], 0
-        group.append(sent)
+    group_start, group_end, count, words = None, 0, 0, 0
+    for s, e in sents:
+        n = arrays.words(s, e)
+        if group_start is not None and (count >= WINDOW_SENTENCES or words + n > WINDOW_WORDS):
+            yield group_start, group_end
+            group_start, count, words = None, 0, 0
+        if group_start is None:
+            group_start = s
+        group_end = e
+        count += 1
         words += n
-    if group:
-        yield group[0].start_char, group[-1].end_char, doc[group[0].start : group[-1].end]
+    if group_start is not None:
+        yield group_start, group_end
 
 
 def segment_notes(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Passage]]:
-    """Segment many notes, tokenising all their body blocks in one ``nlp.pipe`` stream."""
-    from analyzer.pipeline import get_nlp, token_features
+    """Segment many notes, tokenising all their blocks in one tokenizer stream."""
+    from analyzer.pipeline import get_nlp
 
-    nlp = get_nlp()
+    tokenizer = get_nlp().tokenizer
     for text in texts:
         blocks = []
         for kind, raw_start, raw_end in _blocks(text):
             start, end = _trim(text, raw_start, raw_end)
             if start < end:
                 blocks.append((kind, start, end))
-        docs = nlp.pipe((text[s:e] for _, s, e in blocks), batch_size=batch_size)
+        docs = tokenizer.pipe((text[s:e] for _, s, e in blocks), batch_size=batch_size)
         passages: list[Passage] = []
         for (kind, start, end), doc in zip(blocks, docs):
-            if kind == "header":
-                spans = [(0, len(doc.text), doc[:])]
-            else:
-                spans = list(_windows(doc))
-            for s, e, span in spans:
-                ps, pe = _trim(text, start + s, start + e)
+            arrays = _DocArrays(doc)
+            ranges = [(0, arrays.n)] if kind == "header" else list(_windows(arrays))
+            for ts, te in ranges:
+                if kind == "header" or not arrays.n:
+                    cs, ce = 0, end - start
+                else:
+                    cs, ce = arrays.chars(ts, te)
+                ps, pe = _trim(text, start + cs, start + ce)
                 if ps < pe:
-                    passages.append(
-                        Passage(len(passages), ps, pe, text[ps:pe], kind, tuple(token_features(span)))
-                    )
+                    passages.append(Passage(len(passages), ps, pe, text[ps:pe], kind, arrays.tokens(ts, te)))
         yield passages
 
 

@@ -49,6 +49,39 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
     return _checked(str(best), name)
 
 
+def detect_encoding(path: str | Path, sample: int = 1 << 16) -> str:
+    """The encoding of a (possibly large) text file from its first bytes, for streaming reads: a BOM, the
+    UTF-16 NUL pattern, UTF-8 when the sample decodes, otherwise Windows-1252 or charset-normalizer's guess."""
+    with open(path, "rb") as fh:
+        head = fh.read(sample)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+                    "utf-32-le": "utf-32", "utf-32-be": "utf-32"}[encoding]
+    if b"\x00" in head:
+        encoding = _utf16_without_bom(head)
+        if encoding is None:
+            raise InputError("input.binary", path=str(path))
+        return encoding
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a multi-byte character cut by the sample boundary
+            return "utf-8"
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    if best is None:
+        raise InputError("input.undecodable", path=str(path))
+    return best.encoding
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     even, odd = data[0::2], data[1::2]
     if len(data) >= 4 and odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):

@@ -1,0 +1,149 @@
+"""Throughput and memory of ``analyzer analyze`` (issue: scale), measured in one run on the same text.
+
+- a generator of synthetic notes of any size, recombining the demo collection's paragraphs (seeded);
+- spaCy's bare ``blank("id")`` tokenizer words/s (the floor) vs end-to-end ``analyze`` words/s and notes/s on
+  one core, and their ratio;
+- peak memory (max RSS of a fresh process) for two collection sizes;
+- scaling with ``--jobs 1`` vs ``--jobs 2`` and with a 2-worker Dask LocalCluster.
+
+Usage: python benchmarks/throughput.py [--small 10000] [--large 100000] [--speed 3000] [--no-write]
+Writes a section of benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+MARK_START, MARK_END = "<!-- throughput:start -->", "<!-- throughput:end -->"
+
+
+def demo_paragraphs() -> list[str]:
+    out = []
+    for path in sorted((ROOT / "corpora" / "demo" / "notes").glob("*.md")):
+        body = path.read_text(encoding="utf-8").split("---", 2)[2]
+        out += [p.strip() for p in body.split("\n\n") if p.strip()]
+    return out
+
+
+def write_notes(path: Path, n: int, seed: int = 0) -> int:
+    """A JSONL table of ``n`` synthetic notes (4–7 demo paragraphs each); returns the number of words."""
+    rng = random.Random(seed)
+    paragraphs = demo_paragraphs()
+    workers = [f"Petugas {i:03d}" for i in range(max(8, n // 200))]
+    words = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = "\n\n".join(rng.sample(paragraphs, rng.randint(4, 7)))
+            words += len(text.split())
+            fh.write(json.dumps({"note_id": f"s{i:07d}", "worker": rng.choice(workers), "client": f"K{rng.randint(1, n // 5 + 1)}",
+                                 "date": f"2026-{rng.randint(8, 10):02d}-{rng.randint(1, 28):02d}", "text": text},
+                                ensure_ascii=False) + "\n")
+    return words
+
+
+def tokenizer_words_per_s(path: Path) -> float:
+    import spacy
+
+    texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    nlp = spacy.blank("id")
+    list(nlp.tokenizer.pipe(texts[:200]))  # warm-up
+    words = sum(len(t.split()) for t in texts)
+    start = time.perf_counter()
+    for _ in nlp.tokenizer.pipe(texts, batch_size=256):
+        pass
+    return words / (time.perf_counter() - start)
+
+
+def timed_analyze(notes: Path, out: Path, *extra: str) -> tuple[float, int]:
+    """Wall time and peak RSS (kB) of a fresh `analyzer analyze` process (no cache)."""
+    code = ("import resource, sys, time\n"
+            "from analyzer.cli import main\n"
+            "sys.argv = ['analyzer'] + sys.argv[1:]\n"
+            "t = time.perf_counter()\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('WALL', time.perf_counter() - t, file=sys.stderr)\n"
+            "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code, "analyze", str(notes), "-o", str(out), "--no-cache", *extra],
+                          capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr)
+    vals = dict(line.split(" ", 1) for line in proc.stderr.splitlines() if line.startswith(("WALL", "RSS")))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return float(vals["WALL"]), max(int(vals["RSS"]), 0) or children
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--speed", type=int, default=3_000, help="notes for the speed and scaling runs")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        speed = tmp / "speed.jsonl"
+        words = write_notes(speed, args.speed, seed=1)
+        floor = tokenizer_words_per_s(speed)
+        wall1, _ = timed_analyze(speed, tmp / "s1.parquet", "--jobs", "1")
+        wall2, _ = timed_analyze(speed, tmp / "s2.parquet", "--jobs", "2")
+        walld, _ = timed_analyze(speed, tmp / "sd", "--engine", "dask")
+        e2e = words / wall1
+        rows += [
+            ("spaCy blank('id') tokenizer (floor), words/s", f"{floor:,.0f}"),
+            (f"`analyze --jobs 1`, {args.speed:,} notes ({words:,} words): words/s", f"{e2e:,.0f}"),
+            ("… notes/s", f"{args.speed / wall1:,.0f}"),
+            ("ratio end-to-end / tokenizer (target ≥ 0.50)", f"{e2e / floor:.2f}"),
+            ("`analyze --jobs 2`: notes/s (speed-up)", f"{args.speed / wall2:,.0f} ({wall1 / wall2:.2f}×)"),
+            ("`analyze --engine dask` (2-worker LocalCluster, incl. start-up): notes/s (speed-up)",
+             f"{args.speed / walld:,.0f} ({wall1 / walld:.2f}×)"),
+        ]
+        print("\n".join(f"{a}: {b}" for a, b in rows), flush=True)
+        mem = {}
+        for n in (args.small, args.large):
+            path = tmp / f"n{n}.jsonl"
+            write_notes(path, n, seed=2)
+            wall, rss = timed_analyze(path, tmp / f"n{n}.parquet", "--jobs", "2")
+            mem[n] = (wall, rss)
+            rows.append((f"{n:,} notes, `--jobs 2`: wall time; peak RSS of the main process",
+                         f"{wall:,.0f} s ({n / wall:,.0f} notes/s); {rss / 1024:,.0f} MB"))
+            print(rows[-1], flush=True)
+            path.unlink()
+        small, large = mem[args.small][1], mem[args.large][1]
+        rows.append(("peak RSS growth from the small to the large run (target < 25%)",
+                     f"{(large - small) / small:+.1%}"))
+    lines = [MARK_START, "## Throughput and memory (`analyze`)", "",
+             f"One run of `python benchmarks/throughput.py --small {args.small} --large {args.large} --speed "
+             f"{args.speed}` on {platform.machine()} ({os.cpu_count()} cores, Python {platform.python_version()}), "
+             "synthetic notes recombined from the demo collection's paragraphs, no cache. Wall times are whole "
+             "processes (start-up and model load included).", "",
+             "| measure | value |", "|---|---|"]
+    lines += [f"| {a} | {b} |" for a, b in rows]
+    lines.append(MARK_END)
+    section = "\n".join(lines)
+    print(section)
+    if not args.no_write:
+        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+        if MARK_START in text:
+            head, rest = text.split(MARK_START, 1)
+            text = head + section + rest.split(MARK_END, 1)[1]
+        else:
+            text = text.rstrip() + "\n\n" + section + "\n"
+        RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
