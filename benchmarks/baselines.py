@@ -33,10 +33,11 @@ from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES, load_codebook  # noqa:
 from analyzer.corpus import read_records  # noqa: E402
 from analyzer.metrics import evaluate_sets  # noqa: E402
 from analyzer.model import BREACH_PREFIX, N_APPLIED, TARGETS, target_matrix, tune_thresholds  # noqa: E402
-from analyzer.paths import DEFAULT_CORPUS_DIR, REPO_ROOT  # noqa: E402
+from analyzer.paths import DEFAULT_CORPUS_DIR  # noqa: E402
 
-RESULTS = REPO_ROOT / "benchmarks" / "RESULTS.md"
-MARK_START, MARK_END = "<!-- baselines:start -->", "<!-- baselines:end -->"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_section  # noqa: E402
+
 
 
 def decisions_to_sets(decisions: np.ndarray):
@@ -207,7 +208,6 @@ def main(argv=None) -> int:
         evidence_tput = throughput(lambda x: model.predict_texts(x, with_evidence=True), test_texts)
 
     lines = [
-        MARK_START,
         f"## Baselines (held-out test split: {len(test)} passages; training: {len(train)})",
         "",
         f"Measured in one run of `python benchmarks/baselines.py` on {platform.machine()} "
@@ -225,17 +225,10 @@ def main(argv=None) -> int:
               f"Throughput ratio analyzer / spaCy bow: {rows[-1][3] / rows[1][3]:.2f} (target: at least 1.0). "
               f"With evidence terms for every predicted code (what `analyzer predict` writes): "
               f"{evidence_tput:,.0f} passages/s.",
-              MARK_END]
-    section = "\n".join(lines)
-    print(section)
+              ]
+    print("\n".join(lines))
     if not args.no_write:
-        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        if MARK_START in text:
-            head, rest = text.split(MARK_START, 1)
-            text = head + section + rest.split(MARK_END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-        RESULTS.write_text(text, encoding="utf-8")
+        write_section("baselines", lines)
     return 0
 
 

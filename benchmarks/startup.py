@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_section  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-MARK_START, MARK_END = "<!-- startup:start -->", "<!-- startup:end -->"
 
 
 def wall(cmd: list[str], runs: int) -> float:
@@ -76,22 +77,14 @@ def main(argv=None) -> int:
             (f"`analyzer review` ({n_words}-word note, whole process)",
              wall(exe + ["review", str(long_note), "--no-color"], args.runs), "< 2 s"),
         ]
-    lines = [MARK_START, "## Start-up and latency", "",
+    lines = ["## Start-up and latency", "",
              f"Median wall time of {args.runs} runs on {platform.machine()} ({os.cpu_count()} cores, Python "
              f"{platform.python_version()}), measured by `python benchmarks/startup.py`.", "",
              "| what | seconds | target |", "|---|---:|---|"]
     lines += [f"| {name} | {value:.2f} | {target} |" for name, value, target in rows]
-    lines.append(MARK_END)
-    section = "\n".join(lines)
-    print(section)
+    print("\n".join(lines))
     if not args.no_write:
-        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        if MARK_START in text:
-            head, rest = text.split(MARK_START, 1)
-            text = head + section + rest.split(MARK_END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-        RESULTS.write_text(text, encoding="utf-8")
+        write_section("startup", lines)
     return 0
 
 
