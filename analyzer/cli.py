@@ -225,33 +225,36 @@ def model_option(func):
     )(func)
 
 
-class _StepProgress:
-    """A rich spinner on stderr showing the current step of a long job."""
+class _Progress:
+    """A transient rich progress display on stderr, shown only on a terminal: a spinner with the current step
+    (``step``), or a bar of notes done (``advance``)."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    def __init__(self, label: str = "", bar: bool = False) -> None:
+        self.label, self.bar = label, bar
         self._progress = None
         self._task = None
 
     def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
 
-            console = Console(stderr=True)
-            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                      console=console, transient=True, disable=not console.is_terminal)
-            self._progress.__enter__()
-            self._task = self._progress.add_task("", total=None)
+        console = Console(stderr=True)
+        columns = ([TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()] if self.bar
+                   else [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()])
+        self._progress = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+        self._progress.__enter__()
+        self._task = self._progress.add_task(self.label, total=None)
         return self
 
-    def __call__(self, step: str) -> None:
-        if self._progress is not None:
-            self._progress.update(self._task, description=step)
+    def step(self, description: str) -> None:
+        self._progress.update(self._task, description=description)
+
+    def advance(self, done: int, total: int | None = None) -> None:
+        self._progress.update(self._task, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)
+        self._progress.__exit__(*exc)
 
 
 @cli.command()
@@ -273,8 +276,8 @@ def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, lang: str) -
     from analyzer.paths import DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR
     from analyzer.training import train_and_save
 
-    with _StepProgress(enabled=True) as progress:
-        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress)
+    with _Progress() as progress:
+        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress.step)
     test = result.metadata["metrics"]["test"] or result.metadata["metrics"]["cv"]
     click.echo(msg("ui.train.done", lang, path=result.out_dir, micro=test["micro_f1"], macro=test["macro_f1"],
                    breach=test["breach_macro_f1"], fpr=test["no_code_false_positive_rate"]))
@@ -351,32 +354,6 @@ def columns_option(func):
     )(func)
 
 
-class _CountProgress:
-    """A rich progress bar on stderr for notes analysed out of a total."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self._progress = None
-        self._task = None
-
-    def __enter__(self):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        console = Console(stderr=True)
-        self._progress = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                  console=console, transient=True, disable=not console.is_terminal)
-        self._progress.__enter__()
-        self._task = self._progress.add_task(self.label, total=None)
-        return self
-
-    def __call__(self, done: int, total: int | None) -> None:
-        self._progress.update(self._task, completed=done, total=total)
-
-    def __exit__(self, *exc) -> None:
-        self._progress.__exit__(*exc)
-
-
 @cli.command()
 @click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
@@ -418,9 +395,9 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
     else:
         from analyzer.engine import run_local
 
-        with _CountProgress(msg("ui.analyze.progress", lang)) as progress:
+        with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
             summary = run_local(notes, output, model_dir, columns, not no_redact, jobs,
-                                False if no_cache else cache_path, progress=progress)
+                                False if no_cache else cache_path, progress=progress.advance)
     click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
                    skipped=len(summary.skipped), path=output), err=True)
     if engine == "local" and not no_cache:
@@ -463,8 +440,8 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
 
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
-    with _CountProgress(msg("ui.analyze.progress", lang)) as progress:
-        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), not no_redact, progress)
+    with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), not no_redact, progress.advance)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
                        not no_redact)
     if fmt == "table":
