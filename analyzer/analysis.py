@@ -93,18 +93,22 @@ def _rows_for_chunk(notes: Sequence["Note"], model: "CodeModel", redact_text: bo
     return [row for note, passages in zip(notes, payloads) for row in note_rows(note, passages)]
 
 
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of at most ``size`` items from any iterable (streams; holds one chunk)."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def iter_analyze(notes: Iterable["Note"], model: "CodeModel", chunk_size: int = 200, redact_text: bool = True,
                  progress: Callable[[int], None] | None = None) -> Iterator["pd.DataFrame"]:
     """Analyse notes chunk by chunk, yielding one passage DataFrame per chunk (bounded memory)."""
-    chunk: list = []
-    for note in notes:
-        chunk.append(note)
-        if len(chunk) >= chunk_size:
-            yield to_frame(_rows_for_chunk(chunk, model, redact_text))
-            if progress:
-                progress(len(chunk))
-            chunk = []
-    if chunk:
+    for chunk in chunked(notes, chunk_size):
         yield to_frame(_rows_for_chunk(chunk, model, redact_text))
         if progress:
             progress(len(chunk))

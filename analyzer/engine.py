@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
-from analyzer.analysis import SCORE_COLUMNS, analyze_texts, note_rows
+from analyzer.analysis import SCORE_COLUMNS, analyze_texts, chunked, note_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from analyzer.notes import Note
@@ -113,17 +113,6 @@ def _split(items: list, parts: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _chunks(notes: Iterator["Note"], size: int) -> Iterator[list["Note"]]:
-    chunk: list = []
-    for note in notes:
-        chunk.append(note)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def default_cache_path(output: Path) -> Path:
     return output.with_name(output.name + ".cache.sqlite")
 
@@ -161,7 +150,7 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
                                initargs=(None if model_dir is None else str(model_dir),)) if jobs > 1 else None
     writer = pq.ParquetWriter(tmp, schema, compression="zstd")
     try:
-        for chunk in _chunks(notes, chunk_notes):
+        for chunk in chunked(notes, chunk_notes):
             keys = [ResultCache.key(n.text, redact_text) for n in chunk]
             found = store.get_many(keys) if store else {}
             todo = list(dict.fromkeys(k for k in keys if k not in found))

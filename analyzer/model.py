@@ -305,8 +305,7 @@ class CodeModel:
                 weights.append(np.asarray(est.coef_).ravel())
                 bias.append(float(np.asarray(est.intercept_).ravel()[0]))
             else:  # a target that was constant in training
-                n = len(self.vectorizer.get_feature_names_out())
-                weights.append(np.zeros(n))
+                weights.append(np.zeros(self.vectorizer.transform([""]).shape[1]))
                 bias.append(30.0 if float(np.ravel(est.y_)[0]) > 0.5 else -30.0)
         self.weights = np.ascontiguousarray(np.vstack(weights).T)  # dense features × targets: sparse @ dense is fast
         self.bias = np.asarray(bias)

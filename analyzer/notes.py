@@ -276,12 +276,8 @@ def _is_parquet_dataset(folder: Path) -> bool:
 
 def iter_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = None,
                batch: NoteBatch | None = None) -> Iterator[Note]:
-    """Stream notes from tables, folders and single note files, applying the duplicate-id rules on the fly:
-    the same id with the same text is kept once (the copy is skipped as a duplicate), the same id with
-    different text skips every later copy. Skipped notes are appended to ``batch.skipped``; only ids and text
-    hashes are remembered, so memory stays small."""
-    import hashlib
-
+    """Stream notes from tables, folders and single note files, applying the duplicate-id rules on the fly
+    (see ``_deduplicated``). Skipped notes are appended to ``batch.skipped``."""
     columns = dict(columns or {})
     batch = batch if batch is not None else NoteBatch()
     paths = [Path(p) for p in paths]
@@ -290,7 +286,10 @@ def iter_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = 
             raise InputError("input.not_found", path=str(path))
         if not path.is_dir() and path.suffix.lower() not in TABLE_SUFFIXES | NOTE_SUFFIXES:
             raise InputError("notes.unsupported", path=str(path))
-    seen: dict[str, tuple[bytes, str]] = {}
+    yield from _deduplicated(_notes_of(paths, columns, batch), batch)
+
+
+def _notes_of(paths: list[Path], columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
     for path in paths:
         if path.is_dir() and _is_parquet_dataset(path):
             stream = (note for part in sorted(path.rglob("*.parquet")) for note in iter_table(part, columns, batch))
@@ -300,16 +299,25 @@ def iter_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = 
             stream = iter_table(path, columns, batch)
         else:
             stream = iter_folder_file(path, columns, batch)
-        for note in stream:
-            digest = hashlib.blake2b(note.text.strip().encode("utf-8"), digest_size=16).digest()
-            first = seen.get(note.note_id)
-            if first is None:
-                seen[note.note_id] = (digest, note.source)
-                yield note
-            elif first[0] == digest:
-                batch.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate", first[1]))
-            else:
-                batch.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate_conflict", first[1]))
+        yield from stream
+
+
+def _deduplicated(notes: Iterable[Note], batch: NoteBatch) -> Iterator[Note]:
+    """The duplicate-id rules: the same id with the same text is kept once (later copies skipped as duplicates),
+    the same id with different text skips every later copy. Only ids and text hashes are remembered."""
+    import hashlib
+
+    seen: dict[str, tuple[bytes, str]] = {}
+    for note in notes:
+        digest = hashlib.blake2b(note.text.strip().encode("utf-8"), digest_size=16).digest()
+        first = seen.get(note.note_id)
+        if first is None:
+            seen[note.note_id] = (digest, note.source)
+            yield note
+        elif first[0] == digest:
+            batch.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate", first[1]))
+        else:
+            batch.skipped.append(Skipped(note.note_id, note.source, "skip.duplicate_conflict", first[1]))
 
 
 def read_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = None) -> NoteBatch:
@@ -335,13 +343,5 @@ def notes_from_frame(frame, columns: Mapping[str, str] | None = None) -> NoteBat
                          found=", ".join(map(str, frame.columns)) or "-")
     batch = NoteBatch()
     renamed = frame.rename(columns={columns.get(f, f): f for f in NOTE_FIELDS})
-    notes = _frame_notes(renamed, "DataFrame", "row", batch)
-    seen: dict[str, str] = {}
-    for note in notes:
-        if note.note_id in seen:
-            reason = "skip.duplicate" if seen[note.note_id] == note.text.strip() else "skip.duplicate_conflict"
-            batch.skipped.append(Skipped(note.note_id, note.source, reason, "DataFrame"))
-        else:
-            seen[note.note_id] = note.text.strip()
-            batch.notes.append(note)
+    batch.notes = list(_deduplicated(_frame_notes(renamed, "DataFrame", "row", batch), batch))
     return batch

@@ -23,22 +23,31 @@ _BOMS = (
 _CONTROL_LIMIT = 0.02
 
 
-def decode_bytes(data: bytes, name: str = "<input>") -> str:
-    """Decode the bytes of a text document, detecting its encoding; raise ``InputError`` for binary data."""
+_BOM_CODECS = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+               "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
+
+
+def sniff_encoding(data: bytes, name: str = "<input>", complete: bool = True) -> str:
+    """The codec of a text document from its bytes (all of them, or the head of a file when ``complete`` is
+    false): a BOM, the UTF-16 NUL pattern, UTF-8 when it decodes, else Windows-1252, else charset-normalizer's
+    guess. Binary data and undetectable encodings raise ``InputError``."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(data[len(bom):].decode(encoding, errors="replace"), name)
+            return _BOM_CODECS[encoding]  # these codecs strip the BOM themselves
     if b"\x00" in data:
         encoding = _utf16_without_bom(data)
         if encoding is None:
             raise InputError("input.binary", path=name)
-        return _checked(data.decode(encoding, errors="replace"), name)
+        return encoding
     try:
-        return _checked(data.decode("utf-8"), name)
-    except UnicodeDecodeError:
-        pass
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if not complete and exc.start >= len(data) - 4:  # a multi-byte character cut by the sample boundary
+            return "utf-8"
     try:
-        return _checked(data.decode("cp1252"), name)
+        data.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -46,40 +55,19 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
     best = from_bytes(data).best()
     if best is None:
         raise InputError("input.undecodable", path=name)
-    return _checked(str(best), name)
+    return best.encoding
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> str:
+    """Decode the bytes of a text document, detecting its encoding; raise ``InputError`` for binary data."""
+    return _checked(data.decode(sniff_encoding(data, name), errors="replace"), name)
 
 
 def detect_encoding(path: str | Path, sample: int = 1 << 16) -> str:
-    """The encoding of a (possibly large) text file from its first bytes, for streaming reads: a BOM, the
-    UTF-16 NUL pattern, UTF-8 when the sample decodes, otherwise Windows-1252 or charset-normalizer's guess."""
+    """The encoding of a (possibly large) text file from its first bytes, for streaming reads."""
     with open(path, "rb") as fh:
         head = fh.read(sample)
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
-                    "utf-32-le": "utf-32", "utf-32-be": "utf-32"}[encoding]
-    if b"\x00" in head:
-        encoding = _utf16_without_bom(head)
-        if encoding is None:
-            raise InputError("input.binary", path=str(path))
-        return encoding
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:  # a multi-byte character cut by the sample boundary
-            return "utf-8"
-    try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(head).best()
-    if best is None:
-        raise InputError("input.undecodable", path=str(path))
-    return best.encoding
+    return sniff_encoding(head, str(path), complete=len(head) < sample)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

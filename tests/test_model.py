@@ -241,3 +241,12 @@ def test_train_reproduces_the_committed_model(tmp_path, repo_root):
     assert [p.__dict__ for p in fresh.predict_texts(test)] == [p.__dict__ for p in committed.predict_texts(test)]
     card = (result.out_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert card == (repo_root / "models" / "default" / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+
+def test_a_target_without_positives_still_trains_and_predicts(sample_records):
+    records = [r for r in sample_records if "P16" not in r.breaches]  # breach:P16 never positive
+    model, _ = train(records, SMALL)
+    j = TARGETS.index(BREACH_PREFIX + "P16")
+    assert not model.weights[:, j].any() and model.bias[j] < 0
+    preds = model.predict_texts([r.text for r in records[:40]])
+    assert all("P16" not in p.breaches for p in preds)
