@@ -266,7 +266,8 @@ class _Progress:
 @lang_option
 def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, lang: str) -> None:
     """Train the passage classifier on the training files, tune per-code thresholds by grouped
-    cross-validation, evaluate on test.jsonl, and write model.skops, metadata.json and MODEL_CARD.md.
+    cross-validation, evaluate on test.jsonl, and write model.skops, scoring.npz, metadata.json and
+    MODEL_CARD.md.
 
     \b
     Example:

@@ -62,11 +62,13 @@ def model_payload(model_dir: str | Path | None) -> dict:
     from analyzer.analysis import model_id
     from analyzer.model import METADATA_FILE, MODEL_FILE, load_model
     from analyzer.paths import DEFAULT_MODEL_DIR
+    from analyzer.scoring import PACK_FILE
 
     folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
     model = load_model(folder)  # checks the model before anything is shipped
-    return {"model_id": model_id(model),
-            "files": {name: (folder / name).read_bytes() for name in (MODEL_FILE, METADATA_FILE)}}
+    # Workers only score: the NumPy arrays are enough (a folder without them ships the scikit-learn pipeline).
+    names = (PACK_FILE, METADATA_FILE) if (folder / PACK_FILE).is_file() else (MODEL_FILE, METADATA_FILE)
+    return {"model_id": model_id(model), "files": {name: (folder / name).read_bytes() for name in names}}
 
 
 def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | Path | None = None,

@@ -17,12 +17,12 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from analyzer.analysis import SCORE_COLUMNS, analyze_texts, chunked, note_rows
 
 if TYPE_CHECKING:  # pragma: no cover
-    from analyzer.notes import Note
+    pass
 
 CHUNK_NOTES = 400
 

@@ -56,7 +56,7 @@ def confusion_between(frame: "pd.DataFrame", pairs=RELATED) -> "pd.DataFrame":
         gold, pred = frame["gold_labels"].map(set), frame["pred_labels"].map(set)
         a_to_b = sum(1 for g, p in zip(gold, pred) if a in g and b not in g and b in p and a not in p)
         b_to_a = sum(1 for g, p in zip(gold, pred) if b in g and a not in g and a in p and b not in p)
-        rows.append({"pair": f"{a}/{b}", f"gold a, predicted b": a_to_b, f"gold b, predicted a": b_to_a,
+        rows.append({"pair": f"{a}/{b}", "gold a, predicted b": a_to_b, "gold b, predicted a": b_to_a,
                      "support a": int(sum(a in g for g in gold)), "support b": int(sum(b in g for g in gold))})
     return pd.DataFrame(rows).set_index("pair")
 

@@ -28,6 +28,8 @@ from analyzer.errors import ModelError
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+    from analyzer.scoring import FeatureRows, ScoringPack
+
     from analyzer.corpus import Record
 
 MODEL_FORMAT = 1
@@ -218,124 +220,57 @@ def corpus_sha256(corpus_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
-class FastCharNgrams:
-    """Exact, faster ``transform`` for the character n-gram block of the feature union.
-
-    ``char_wb`` n-grams never cross a word boundary, so a passage's n-gram counts are the sum of its words'
-    counts: counts = (passage × word counts) @ (word × n-gram counts). The word rows are computed once per
-    distinct word (by the fitted ``HashingVectorizer`` itself, in batches) and cached; sublinear tf, idf and L2
-    normalisation then follow the fitted ``TfidfTransformer`` exactly. Only used at prediction time — the saved
-    model is the plain scikit-learn pipeline, and a test checks both give the same matrix.
-    """
-
-    MAX_CACHE = 500_000
-
-    def __init__(self, block) -> None:
-        import numpy as np
-
-        self.hasher = block.named_steps["hash"]
-        tfidf = block.named_steps["tfidf"]
-        self.n_features = int(self.hasher.n_features)
-        self.idf = np.asarray(tfidf.idf_, dtype=np.float64)
-        self.sublinear = bool(tfidf.sublinear_tf)
-        self.norm = tfidf.norm
-        self._rows: dict[str, tuple] = {}
-
-    def _ensure(self, words: list[str]) -> None:
-        new = [w for w in words if w not in self._rows]
-        if not new:
-            return
-        if len(self._rows) + len(new) > self.MAX_CACHE:
-            self._rows.clear()
-        counts = self.hasher.transform(new).tocsr()
-        for i, w in enumerate(new):
-            lo, hi = counts.indptr[i], counts.indptr[i + 1]
-            self._rows[w] = (counts.indices[lo:hi], counts.data[lo:hi])
-
-    def transform(self, docs):
-        import numpy as np
-        from scipy import sparse
-        from sklearn.preprocessing import normalize
-
-        word_ids: dict[str, int] = {}
-        rows, cols = [], []
-        for i, doc in enumerate(docs):
-            for w in doc.lower().split():
-                rows.append(i)
-                cols.append(word_ids.setdefault(w, len(word_ids)))
-        words = list(word_ids)
-        self._ensure(words)
-        passage_words = sparse.csr_matrix(
-            (np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-            shape=(len(docs), len(words)),
-        )
-        pieces = [self._rows[w] for w in words]
-        indptr = np.zeros(len(words) + 1, dtype=np.int64)
-        np.cumsum([len(p[0]) for p in pieces], out=indptr[1:])
-        indices = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, dtype=np.int32)
-        data = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros(0)
-        word_grams = sparse.csr_matrix((data, indices, indptr), shape=(len(words), self.n_features))
-        counts = (passage_words @ word_grams).tocsr()
-        counts.sum_duplicates()
-        if self.sublinear:
-            np.log(counts.data, counts.data)
-            counts.data += 1
-        counts.data *= self.idf[counts.indices]
-        if self.norm:
-            counts = normalize(counts, norm=self.norm, copy=False)
-        return counts.tocsr()
-
-
 class CodeModel:
-    """A trained classifier with thresholds: predicts codes, breaches, scores and evidence for passages."""
+    """A trained classifier with thresholds: predicts codes, breaches, scores and evidence for passages.
 
-    def __init__(self, estimator, thresholds: Sequence[float], metadata: dict | None = None,
-                 gate_threshold: float = 0.0) -> None:
+    Scoring runs on the model's :class:`~analyzer.scoring.ScoringPack` (NumPy arrays; the same numbers as the
+    scikit-learn pipeline, which is kept in ``estimator`` when the model was trained or loaded from
+    ``model.skops``)."""
+
+    def __init__(self, pack: "ScoringPack", thresholds: Sequence[float], metadata: dict | None = None,
+                 gate_threshold: float = 0.0, estimator=None) -> None:
         import numpy as np
-        from scipy import sparse
 
+        self.pack = pack
         self.estimator = estimator
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
         self.gate_threshold = float(gate_threshold)
         self.metadata = dict(metadata or {})
-        self.vectorizer = estimator.named_steps["features"]
+        self.weights = pack.weights  # scoring rows (word features, then the used character buckets) × targets
+        self.bias = pack.bias
+        self._word_features: np.ndarray | None = None
+
+    @classmethod
+    def from_estimator(cls, estimator, thresholds: Sequence[float], metadata: dict | None = None,
+                       gate_threshold: float = 0.0) -> "CodeModel":
+        """Wrap a fitted scikit-learn pipeline (features + one-vs-rest classifier)."""
+        import numpy as np
+
+        from analyzer.scoring import ScoringPack
+
+        features = estimator.named_steps["features"]
+        blocks = dict(features.transformer_list)
+        width = len(blocks["word"].vocabulary_) + (
+            int(blocks["char"].named_steps["hash"].n_features) if "char" in blocks else 0)
         weights, bias = [], []
         for est in estimator.named_steps["clf"].estimators_:
             if hasattr(est, "coef_"):
                 weights.append(np.asarray(est.coef_).ravel())
                 bias.append(float(np.asarray(est.intercept_).ravel()[0]))
             else:  # a target that was constant in training
-                weights.append(np.zeros(self.vectorizer.transform([""]).shape[1]))
+                weights.append(np.zeros(width))
                 bias.append(30.0 if float(np.ravel(est.y_)[0]) > 0.5 else -30.0)
-        self.weights = np.ascontiguousarray(np.vstack(weights).T)  # dense features × targets: sparse @ dense is fast
-        self.bias = np.asarray(bias)
-        self._word_features: np.ndarray | None = None
-        self._word_weights: np.ndarray | None = None
-        self._fast_char: FastCharNgrams | None = None
+        pack = ScoringPack.from_parts(features, np.vstack(weights).T, np.asarray(bias))
+        return cls(pack, thresholds, metadata, gate_threshold, estimator=estimator)
 
     # scores -----------------------------------------------------------------------------------------------
-    def transform(self, feature_strings: Sequence[str]):
-        """The feature matrix (as the saved ``FeatureUnion`` would compute it, but faster)."""
-        from scipy import sparse
+    def transform(self, feature_strings: Sequence[str]) -> "FeatureRows":
+        """The feature matrix (exactly as the saved ``FeatureUnion`` computes it), in CSR form."""
+        return self.pack.transform(feature_strings)
 
-        blocks = []
-        for name, vec in self.vectorizer.transformer_list:
-            if name == "char" and hasattr(vec, "named_steps") and "hash" in vec.named_steps:
-                if self._fast_char is None:
-                    self._fast_char = FastCharNgrams(vec)
-                blocks.append(self._fast_char.transform(feature_strings))
-            else:
-                blocks.append(vec.transform(feature_strings))
-        matrix = sparse.hstack(blocks, format="csr")
-        matrix.sort_indices()
-        return matrix
-
-    def scores_from_matrix(self, matrix) -> "np.ndarray":
-        """Probabilities (passages × 36 targets + the gate column) from a feature matrix, in one sparse
-        product."""
-        from scipy.special import expit
-
-        return expit(matrix @ self.weights + self.bias)
+    def scores_from_matrix(self, matrix: "FeatureRows") -> "np.ndarray":
+        """Probabilities (passages × 36 targets + the gate column) from a feature matrix."""
+        return self.pack.predict_proba(matrix)
 
     def decide(self, scores: "np.ndarray") -> "np.ndarray":
         """Boolean decisions (passages × 36) with thresholds and the gate, never a principle both applied and
@@ -361,8 +296,7 @@ class CodeModel:
         import numpy as np
 
         if self._word_features is None:
-            word = dict(self.vectorizer.transformer_list)["word"]
-            self._word_features = np.asarray(word.get_feature_names_out(), dtype=object)
+            self._word_features = np.asarray(self.pack.word_terms, dtype=object)
         return self._word_features, len(self._word_features)
 
     def evidence(self, indices, data, target: int, k: int = EVIDENCE_TERMS) -> list[str]:
@@ -373,13 +307,11 @@ class CodeModel:
         from analyzer.normalize import stop_words
 
         terms, n_word = self._word_terms()
-        if self._word_weights is None:
-            self._word_weights = self.weights[:n_word]
         mask = indices < n_word
         idx = indices[mask]
         if idx.size == 0:
             return []
-        vals = data[mask] * self._word_weights[idx, target]
+        vals = data[mask] * self.weights[idx, target]
         order = np.argsort(-vals, kind="stable")
         stops = stop_words()
         out: list[str] = []
@@ -483,7 +415,7 @@ def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups:
         if progress:
             progress(f"cv {k}/{folds}")
         est = _fit(config, [texts[i] for i in train_idx], y[train_idx])
-        model = CodeModel(est, np.full(len(TARGETS), 0.5))
+        model = CodeModel.from_estimator(est, np.full(len(TARGETS), 0.5))
         oof[test_idx] = model.scores_from_matrix(model.transform([texts[i] for i in test_idx]))
     return oof
 
@@ -505,7 +437,7 @@ def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
     thresholds, gate = tune_gate(oof, y)
     if progress:
         progress("final fit")
-    model = CodeModel(_fit(config, texts, y_all), thresholds, gate_threshold=gate)
+    model = CodeModel.from_estimator(_fit(config, texts, y_all), thresholds, gate_threshold=gate)
     cv_decisions = model.decide(oof)
     cv = evaluate_sets(
         [r.labels for r in records], [r.breaches for r in records],
@@ -541,16 +473,24 @@ def package_versions() -> dict[str, str]:
 
 
 def save_model(model: CodeModel, out_dir: str | Path) -> Path:
-    """Write ``model.skops`` (compressed) and ``metadata.json`` into ``out_dir``."""
+    """Write ``model.skops`` (the scikit-learn pipeline, compressed), ``scoring.npz`` (its arrays for fast
+    scoring) and ``metadata.json`` (with the SHA-256 of both) into ``out_dir``."""
     from zipfile import ZIP_DEFLATED
 
-    sio = skops_io()
+    from analyzer.scoring import PACK_FILE
 
+    if model.estimator is None:
+        raise ModelError("model.no_estimator")
+    sio = skops_io()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / (MODEL_FILE + ".tmp")
     sio.dump(model.estimator, tmp, compression=ZIP_DEFLATED, compresslevel=9)
     tmp.replace(out / MODEL_FILE)
+    pack = model.pack.to_bytes()
+    tmp = out / (PACK_FILE + ".tmp")
+    tmp.write_bytes(pack)
+    tmp.replace(out / PACK_FILE)
     meta = dict(model.metadata)
     meta.update({
         "model_format": MODEL_FORMAT,
@@ -558,27 +498,26 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
         "targets": list(TARGETS),
         "thresholds": {t: float(v) for t, v in zip(TARGETS, model.thresholds)},
         "gate_threshold": model.gate_threshold,
+        "files": {PACK_FILE: hashlib.sha256(pack).hexdigest()},
     })
     (out / METADATA_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                      encoding="utf-8")
     return out
 
 
-def load_model(model_dir: str | Path | None = None) -> CodeModel:
-    """Load a model directory, refusing files from another format version or with untrusted content."""
-    import zipfile
-
-    sio = skops_io()
-
+def _model_folder(model_dir: str | Path | None) -> Path:
     from analyzer.paths import DEFAULT_MODEL_DIR
 
     folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
     if not folder.is_dir():
         raise ModelError("model.not_found", path=str(folder))
-    meta_path, model_path = folder / METADATA_FILE, folder / MODEL_FILE
-    for path in (meta_path, model_path):
-        if not path.is_file():
-            raise ModelError("model.missing_file", path=str(folder), file=path.name)
+    return folder
+
+
+def _read_metadata(folder: Path) -> tuple[dict, list[float], float]:
+    meta_path = folder / METADATA_FILE
+    if not meta_path.is_file():
+        raise ModelError("model.missing_file", path=str(folder), file=METADATA_FILE)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -588,6 +527,24 @@ def load_model(model_dir: str | Path | None = None) -> CodeModel:
         raise ModelError("model.incompatible", path=str(folder), found=found, expected=MODEL_FORMAT)
     if meta.get("targets") != list(TARGETS):
         raise ModelError("model.bad_metadata", path=str(meta_path))
+    try:
+        thresholds = [float(meta["thresholds"][t]) for t in TARGETS]
+        gate = float(meta["gate_threshold"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelError("model.bad_metadata", path=str(meta_path)) from None
+    return meta, thresholds, gate
+
+
+def load_estimator(model_dir: str | Path | None = None):
+    """The scikit-learn pipeline of a model folder (``model.skops``), loaded by skops with the explicit
+    ``TRUSTED_TYPES`` list: any other type in the file is refused and never constructed."""
+    import zipfile
+
+    folder = _model_folder(model_dir)
+    model_path = folder / MODEL_FILE
+    if not model_path.is_file():
+        raise ModelError("model.missing_file", path=str(folder), file=MODEL_FILE)
+    sio = skops_io()
     from skops.io.exceptions import UntrustedTypesFoundException  # after skops_io(): cheap
 
     try:
@@ -599,12 +556,30 @@ def load_model(model_dir: str | Path | None = None) -> CodeModel:
         raise ModelError("model.corrupt", path=str(model_path), detail=type(exc).__name__) from None
     if type(estimator).__name__ != "Pipeline" or "clf" not in getattr(estimator, "named_steps", {}):
         raise ModelError("model.corrupt", path=str(model_path), detail="not an analyzer pipeline")
-    try:
-        thresholds = [float(meta["thresholds"][t]) for t in TARGETS]
-        gate = float(meta["gate_threshold"])
-    except (KeyError, TypeError, ValueError):
-        raise ModelError("model.bad_metadata", path=str(meta_path)) from None
-    return CodeModel(estimator, thresholds, meta, gate_threshold=gate)
+    return estimator
+
+
+def load_model(model_dir: str | Path | None = None, estimator: bool = False) -> CodeModel:
+    """Load a model folder, refusing files from another format version, damaged or with untrusted content.
+
+    Scoring uses ``scoring.npz`` (NumPy arrays, no pickle; its SHA-256 must match ``metadata.json``), which
+    loads without importing scikit-learn. With ``estimator=True``, or when a folder has no ``scoring.npz``,
+    the scikit-learn pipeline is loaded from ``model.skops`` as well (and the arrays taken from it).
+    """
+    from analyzer.scoring import PACK_FILE, ScoringPack
+
+    folder = _model_folder(model_dir)
+    meta, thresholds, gate = _read_metadata(folder)
+    pack_sha = (meta.get("files") or {}).get(PACK_FILE)
+    if estimator or not pack_sha or not (folder / PACK_FILE).is_file():
+        if not (folder / MODEL_FILE).is_file():
+            raise ModelError("model.missing_file", path=str(folder),
+                             file=PACK_FILE if pack_sha else MODEL_FILE)
+        model = CodeModel.from_estimator(load_estimator(folder), thresholds, meta, gate_threshold=gate)
+        if pack_sha and (folder / PACK_FILE).is_file():
+            ScoringPack.load(folder / PACK_FILE, pack_sha)  # both files must be intact
+        return model
+    return CodeModel(ScoringPack.load(folder / PACK_FILE, pack_sha), thresholds, meta, gate_threshold=gate)
 
 
 def metadata_for(config: ModelConfig, corpus_dir: str | Path, n_train: int, cv: dict, test: dict | None,

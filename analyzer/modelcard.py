@@ -117,7 +117,9 @@ length and style, and a principle that is practised but not written down is invi
   pass, only the one further above its threshold is reported, so a breach is never reported as applied.
 - Evidence: for each reported code, the 3–5 words or word pairs of the passage with the largest positive
   contribution (TF-IDF × weight), function words left out.
-- Saved with skops (`model.skops`, compressed), loaded with an explicit list of trusted types. Seed
+- Saved with skops (`model.skops`, compressed), loaded with an explicit list of trusted types. Prediction
+  uses `scoring.npz`, the same fitted numbers as NumPy arrays (no pickle; SHA-256 in `metadata.json`), which
+  loads without scikit-learn; a test checks it gives the pipeline's features and scores. Seed
   {config.get('seed')}; training is deterministic. Package versions: {versions}.
 
 ## Held-out test results

@@ -18,7 +18,7 @@ class TrainResult:
 def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | Path = DEFAULT_MODEL_DIR,
                    seed: int = 0, progress: Callable[[str], None] | None = None) -> TrainResult:
     """Train on every corpus file except ``test.jsonl``, tune thresholds by grouped CV, evaluate on
-    ``test.jsonl`` (when present) and write ``model.skops``, ``metadata.json`` and ``MODEL_CARD.md``."""
+    ``test.jsonl`` (when present) and write ``model.skops``, ``scoring.npz``, ``metadata.json`` and ``MODEL_CARD.md``."""
     from analyzer.codebook import load_codebook
     from analyzer.corpus import read_records
     from analyzer.errors import CorpusError
@@ -38,7 +38,7 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
             progress("evaluate")
         test = evaluate_model(model, test_records)
     meta = metadata_for(config, corpus_dir, len(train_records), cv, test, weak_codes(test or cv))
-    model = CodeModel(model.estimator, model.thresholds, meta, gate_threshold=model.gate_threshold)
+    model = CodeModel(model.pack, model.thresholds, meta, model.gate_threshold, estimator=model.estimator)
     out = save_model(model, out_dir)
     from analyzer.model import CARD_FILE, load_model
 

@@ -29,3 +29,22 @@ def write_codebook(tmp_path: Path):
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_records():
+    """The training passages of four writing batches (a small real sample)."""
+    from analyzer.corpus import read_records
+    from analyzer.paths import DEFAULT_CORPUS_DIR
+
+    records = [r for r in read_records(DEFAULT_CORPUS_DIR) if r.split == "train"]
+    batches = sorted({r.batch for r in records})[:4]
+    return [r for r in records if r.batch in batches]
+
+
+@pytest.fixture(scope="session")
+def small_model(sample_records):
+    """A model trained on ``sample_records`` with 2-fold grouped CV, and its CV metrics."""
+    from analyzer.model import ModelConfig, train
+
+    return train(sample_records, ModelConfig(folds=2))

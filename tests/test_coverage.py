@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 
 from analyzer.analysis import to_frame
 from analyzer.coverage import build_report, filter_passages

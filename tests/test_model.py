@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -11,24 +10,11 @@ import pytest
 from analyzer.corpus import read_records
 from analyzer.errors import ModelError
 from analyzer.model import (
-    BREACH_PREFIX, N_APPLIED, TARGETS, CodeModel, ModelConfig, load_model, save_model, train, tune_thresholds,
+    BREACH_PREFIX, N_APPLIED, TARGETS, ModelConfig, load_estimator, load_model, save_model, train,
+    tune_thresholds,
 )
-from analyzer.paths import DEFAULT_CORPUS_DIR
 
-SMALL = ModelConfig(folds=2)
-
-
-@pytest.fixture(scope="module")
-def sample_records():
-    records = [r for r in read_records(DEFAULT_CORPUS_DIR) if r.split == "train"]
-    batches = sorted({r.batch for r in records})[:4]
-    return [r for r in records if r.batch in batches]
-
-
-@pytest.fixture(scope="module")
-def small_model(sample_records):
-    model, cv = train(sample_records, SMALL)
-    return model, cv
+SMALL = ModelConfig(folds=2)  # the small model of the shared fixture (conftest.py) is trained with this
 
 
 def test_training_is_deterministic(sample_records, small_model):
@@ -136,10 +122,11 @@ def test_untrusted_model_file_is_refused(tmp_path, small_model):
         sio.dump(est, tmp_path / "m" / "model.skops")
     finally:
         del est.named_steps["clf"].evil_
-    with pytest.raises(ModelError) as exc:
-        load_model(tmp_path / "m")
-    assert exc.value.key == "model.untrusted"
-    assert "test_model.Evil" in exc.value.render("en")
+    for load in (load_estimator, lambda folder: load_model(folder, estimator=True)):
+        with pytest.raises(ModelError) as exc:
+            load(tmp_path / "m")
+        assert exc.value.key == "model.untrusted"
+        assert "test_model.Evil" in exc.value.render("en")
     assert not Evil.loaded
 
 
@@ -150,7 +137,7 @@ def test_pickle_file_is_never_unpickled(tmp_path, small_model):
     save_model(model, tmp_path / "m")
     (tmp_path / "m" / "model.skops").write_bytes(pickle.dumps(Evil()))
     with pytest.raises(ModelError) as exc:
-        load_model(tmp_path / "m")
+        load_estimator(tmp_path / "m")
     assert exc.value.render("en").startswith(f"model file {tmp_path / 'm' / 'model.skops'} is damaged (")
     assert not Evil.loaded
 
@@ -176,9 +163,14 @@ def test_missing_files(tmp_path, small_model):
     assert exc.value.key == "model.not_found"
     save_model(model, tmp_path / "m")
     (tmp_path / "m" / "model.skops").unlink()
+    assert load_model(tmp_path / "m").predict_texts(["Saya dengarkan Ibu A."])  # scoring needs only the arrays
+    with pytest.raises(ModelError) as exc:
+        load_estimator(tmp_path / "m")
+    assert exc.value.render("en") == f"model folder {tmp_path / 'm'} has no model.skops. Train it again with 'analyzer train'."
+    (tmp_path / "m" / "scoring.npz").unlink()
     with pytest.raises(ModelError) as exc:
         load_model(tmp_path / "m")
-    assert exc.value.render("en") == f"model folder {tmp_path / 'm'} has no model.skops. Train it again with 'analyzer train'."
+    assert exc.value.render("en") == f"model folder {tmp_path / 'm'} has no scoring.npz. Train it again with 'analyzer train'."
 
 
 def test_model_card_marks_weak_codes():
@@ -200,17 +192,6 @@ def test_model_card_marks_weak_codes():
     assert "| micro_f1 | 0.860 | >= 0.85 | met |" in card
     assert "not for** ranking" in card.lower() or "**Not for** ranking" in card
     assert "P02, P03" in card
-
-
-def test_fast_char_transform_equals_scikit_learn(small_model, sample_records):
-    from analyzer.features import feature_texts
-
-    model, _ = small_model
-    texts = feature_texts([r.text for r in sample_records[:300]] + ["", "ÉÉ ünïcode  —  <num>"])
-    reference = model.estimator.named_steps["features"].transform(texts)
-    fast = model.transform(texts)
-    assert fast.shape == reference.shape
-    assert abs(fast - reference).max() < 1e-12
 
 
 def test_gate_vetoes_all_codes():

@@ -1,0 +1,374 @@
+"""Scoring with NumPy alone: the fitted classifier's parameters as plain arrays (``scoring.npz``).
+
+The canonical model is the scikit-learn pipeline in ``model.skops`` (see ``model.py``). Prediction needs only
+a few of its fitted numbers — the word vocabulary and idf, the character-block idf, the weights and biases —
+so ``analyzer train`` also writes them as ``scoring.npz``, an uncompressed-pickle-free NumPy archive (loaded
+with ``allow_pickle=False``: no code can run from it). Loading it needs neither scikit-learn, SciPy nor
+skops, which is what keeps ``analyzer review`` and every ``analyze`` worker quick to start.
+
+:class:`ScoringPack` reproduces the pipeline's ``transform`` exactly, block by block:
+
+- words: ``TfidfVectorizer(token_pattern=r"\\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True)``
+  — whitespace tokens and their bigrams looked up in the vocabulary, ``1 + log(count)`` × idf, L2 per row;
+- characters: ``HashingVectorizer(analyzer="char_wb", alternate_sign=False, norm=None)`` then
+  ``TfidfTransformer(sublinear_tf=True)`` — n-grams of each lower-cased word padded with spaces, hashed with
+  the same MurmurHash3 (x86, 32-bit, seed 0, via the ``murmurhash`` package spaCy already uses) into the
+  same buckets, ``1 + log(count)`` × idf, L2 per row.
+
+Character n-grams never cross a word boundary, so each distinct word's buckets are computed once and cached.
+A test checks the matrix and the scores equal scikit-learn's on real passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, Sequence
+
+from analyzer.errors import ModelError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+PACK_FILE = "scoring.npz"
+PACK_FORMAT = 1
+_INT32_MIN = -(2 ** 31)
+_FIELDS = ("format", "word_terms", "word_idf", "word_ngrams", "char_idf", "char_ngrams", "char_rows",
+           "word_weights", "char_weights", "bias")
+
+
+class FeatureRows(NamedTuple):
+    """A passages × features matrix in CSR form (row ``i`` is ``indices/data[indptr[i]:indptr[i + 1]]``,
+    column indices sorted): word columns first, then ``n_word + bucket`` for the character block — the
+    layout of the scikit-learn ``FeatureUnion``."""
+
+    indptr: "np.ndarray"
+    indices: "np.ndarray"
+    data: "np.ndarray"
+    shape: tuple[int, int]
+
+    def toarray(self) -> "np.ndarray":
+        import numpy as np
+
+        dense = np.zeros(self.shape)
+        rows = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+        dense[rows, self.indices] = self.data
+        return dense
+
+
+def _bucket(h: int, n_features: int) -> int:
+    """scikit-learn's ``FeatureHasher`` index for a signed 32-bit MurmurHash3 value."""
+    if h == _INT32_MIN:
+        return (2147483647 - (n_features - 1)) % n_features
+    return abs(h) % n_features
+
+
+def char_wb_ngrams(word: str, lo: int, hi: int) -> list[str]:
+    """The ``char_wb`` n-grams of one word, exactly as scikit-learn's ``_char_wb_ngrams`` lists them."""
+    w = " " + word + " "
+    size = len(w)
+    grams: list[str] = []
+    for n in range(lo, hi + 1):
+        grams.extend(w[i:i + n] for i in range(max(1, size - n + 1)))
+        if size <= n:  # a short word is counted once, at its full length
+            break
+    return grams
+
+
+def _row_normalise(pid: "np.ndarray", values: "np.ndarray", n_rows: int) -> "np.ndarray":
+    """Divide each row's values by the row's L2 norm (rows given by ``pid``; empty rows stay empty)."""
+    import numpy as np
+
+    norms = np.sqrt(np.bincount(pid, weights=values * values, minlength=n_rows))
+    norms[norms == 0] = 1.0
+    return values / norms[pid]
+
+
+def _counts(pid: "np.ndarray", col: "np.ndarray", width: int, weights: "np.ndarray | None" = None):
+    """Sum duplicate (row, column) pairs: the sorted unique pairs and their totals (counts are whole numbers,
+    so the order of summation cannot change them)."""
+    import numpy as np
+
+    keys = pid.astype(np.int64) * width + col
+    if not len(keys):
+        return keys, keys, np.zeros(0)
+    order = np.argsort(keys, kind="stable")  # far faster than np.unique's sort on these nearly-sorted keys
+    keys = keys[order]
+    starts = np.concatenate([[0], np.flatnonzero(keys[1:] != keys[:-1]) + 1])
+    if weights is None:
+        totals = np.diff(np.append(starts, len(keys))).astype(np.float64)
+    else:
+        totals = np.add.reduceat(weights[order], starts)
+    uniq = keys[starts]
+    return uniq // width, uniq % width, totals
+
+
+class ScoringPack:
+    """The fitted parameters needed to score passages, as NumPy arrays (see the module docstring)."""
+
+    MAX_CACHE = 500_000  # distinct words whose character buckets are kept
+    SPARSE_PRODUCT_NNZ = 100_000  # above this many non-zeros, score with SciPy's sparse product
+
+    def __init__(self, word_terms: Sequence[str], word_idf, word_ngrams, char_idf, char_ngrams, char_rows,
+                 word_weights, char_weights, bias) -> None:
+        import numpy as np
+
+        self.word_terms = list(word_terms)
+        self.word_idf = np.asarray(word_idf, dtype=np.float64)
+        self.word_ngrams = (int(word_ngrams[0]), int(word_ngrams[1]))
+        self.char_idf = np.asarray(char_idf, dtype=np.float64)
+        self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1])) if len(char_ngrams) else None
+        self.char_rows = np.asarray(char_rows, dtype=np.int64)
+        self.word_weights = np.asarray(word_weights, dtype=np.float64)
+        self.char_weights = np.asarray(char_weights, dtype=np.float64)
+        self.bias = np.asarray(bias, dtype=np.float64)
+        self.n_word = len(self.word_terms)
+        self.n_char = len(self.char_idf)
+        if (len(self.word_idf) != self.n_word or self.word_weights.shape[0] != self.n_word
+                or self.char_weights.shape[0] != len(self.char_rows)
+                or self.word_weights.shape[1] != len(self.bias) or self.char_weights.shape[1] != len(self.bias)
+                or (len(self.char_rows) and (self.char_rows.min() < 0 or self.char_rows.max() >= self.n_char))):
+            raise ValueError("inconsistent scoring arrays")
+        self.vocabulary = {t: i for i, t in enumerate(self.word_terms)}
+        # Scoring matrix: the word rows, then only the character buckets with a non-zero weight.
+        self.weights = np.vstack([self.word_weights, self.char_weights])
+        self.slot = np.full(self.n_char, -1, dtype=np.int64)
+        self.slot[self.char_rows] = self.n_word + np.arange(len(self.char_rows))
+        self._word_ids: dict[str, int] = {}
+        self._word_buckets: list[tuple] = []
+
+    @property
+    def n_features(self) -> int:
+        return self.n_word + self.n_char
+
+    @property
+    def n_targets(self) -> int:
+        return len(self.bias)
+
+    # building ---------------------------------------------------------------------------------------------
+    @classmethod
+    def from_parts(cls, features, weights: "np.ndarray", bias: "np.ndarray") -> "ScoringPack":
+        """From a fitted ``FeatureUnion`` (as built by ``model.build_features``) and the dense weights
+        (features × targets) and biases of the classifier. Refuses a union this scorer does not reproduce."""
+        import numpy as np
+
+        blocks = dict(features.transformer_list)
+        word = blocks.get("word")
+        if word is None or set(blocks) - {"word", "char"}:
+            raise ModelError("model.corrupt", path="(pipeline)", detail="unexpected feature blocks")
+        params = word.get_params()
+        expected = {"token_pattern": r"\S+", "lowercase": False, "sublinear_tf": True, "norm": "l2",
+                    "use_idf": True, "analyzer": "word", "binary": False, "stop_words": None,
+                    "preprocessor": None, "tokenizer": None, "strip_accents": None, "vocabulary": None}
+        if any(params.get(k) != v for k, v in expected.items()):
+            raise ModelError("model.corrupt", path="(pipeline)", detail="word block settings")
+        terms = [""] * len(word.vocabulary_)
+        for term, index in word.vocabulary_.items():
+            terms[index] = term
+        n_word = len(terms)
+        char_idf, char_ngrams = np.zeros(0), ()
+        if "char" in blocks:
+            hasher, tfidf = blocks["char"].named_steps["hash"], blocks["char"].named_steps["tfidf"]
+            hp, tp = hasher.get_params(), tfidf.get_params()
+            if (hp["analyzer"] != "char_wb" or hp["alternate_sign"] or hp["norm"] is not None or hp["binary"]
+                    or not hp["lowercase"] or hp["preprocessor"] is not None or hp["strip_accents"] is not None
+                    or not tp["sublinear_tf"] or tp["norm"] != "l2" or not tp["use_idf"]):
+                raise ModelError("model.corrupt", path="(pipeline)", detail="character block settings")
+            char_idf, char_ngrams = np.asarray(tfidf.idf_, dtype=np.float64), hp["ngram_range"]
+        weights = np.asarray(weights, dtype=np.float64)
+        char_part = weights[n_word:]
+        rows = np.flatnonzero(np.any(char_part != 0, axis=1))
+        return cls(terms, word.idf_, word.ngram_range, char_idf, char_ngrams, rows, weights[:n_word],
+                   char_part[rows], bias)
+
+    # persistence ------------------------------------------------------------------------------------------
+    def arrays(self) -> dict[str, "np.ndarray"]:
+        import numpy as np
+
+        return {
+            "format": np.array([PACK_FORMAT], dtype=np.int64),
+            "word_terms": np.frombuffer("\n".join(self.word_terms).encode("utf-8"), dtype=np.uint8),
+            "word_idf": self.word_idf,
+            "word_ngrams": np.array(self.word_ngrams, dtype=np.int64),
+            "char_idf": self.char_idf,
+            "char_ngrams": np.array(self.char_ngrams or (), dtype=np.int64),
+            "char_rows": self.char_rows,
+            "word_weights": self.word_weights,
+            "char_weights": self.char_weights,
+            "bias": self.bias,
+        }
+
+    def to_bytes(self) -> bytes:
+        """A deterministic ``.npz`` (fixed timestamps, deflated): the same model gives the same bytes."""
+        import numpy as np
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            for name, array in self.arrays().items():
+                info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(info, "w") as out:
+                    np.lib.format.write_array(out, np.ascontiguousarray(array), allow_pickle=False)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, source: str = "scoring.npz") -> "ScoringPack":
+        """Read a pack; object arrays are refused (``allow_pickle=False``), anything malformed is a clear
+        error."""
+        import numpy as np
+
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                if set(archive.files) != set(_FIELDS):
+                    raise ValueError("fields")
+                arrays = {name: archive[name] for name in _FIELDS}
+            if int(arrays["format"][0]) != PACK_FORMAT:
+                raise ValueError("format")
+            terms = bytes(arrays["word_terms"]).decode("utf-8")
+            return cls(terms.split("\n") if terms else [], arrays["word_idf"], arrays["word_ngrams"],
+                       arrays["char_idf"], arrays["char_ngrams"], arrays["char_rows"], arrays["word_weights"],
+                       arrays["char_weights"], arrays["bias"])
+        except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+            raise ModelError("model.corrupt", path=source, detail=f"{type(exc).__name__}: {exc}") from None
+
+    @classmethod
+    def load(cls, path: str | Path, sha256: str | None = None) -> "ScoringPack":
+        """Load ``path``; when ``sha256`` is given (from the model's metadata) the file must match it."""
+        data = Path(path).read_bytes()
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            raise ModelError("model.corrupt", path=str(path), detail="checksum differs from metadata.json")
+        return cls.from_bytes(data, str(path))
+
+    # features ---------------------------------------------------------------------------------------------
+    def _word_block(self, docs: Sequence[str]):
+        import numpy as np
+
+        get = self.vocabulary.get
+        lo, hi = self.word_ngrams
+        cols: list[int] = []
+        lengths: list[int] = []
+        for doc in docs:
+            tokens = doc.split()
+            found: list = []
+            if lo <= 1:
+                found.extend(map(get, tokens))
+            for n in range(max(lo, 2), hi + 1):
+                found.extend(map(get, map(" ".join, zip(*(tokens[k:] for k in range(n))))))
+            hits = [c for c in found if c is not None]
+            cols.extend(hits)
+            lengths.append(len(hits))
+        pid = np.repeat(np.arange(len(docs)), lengths)
+        rows, col, counts = _counts(pid, np.asarray(cols, dtype=np.int64), max(self.n_word, 1))
+        values = (np.log(counts) + 1.0) * self.word_idf[col]
+        return rows, col, _row_normalise(rows, values, len(docs))
+
+    def _word_id(self, word: str) -> int:
+        """Compute and cache one word's character buckets and counts; returns its cache id."""
+        import numpy as np
+        from murmurhash.mrmr import hash as murmur
+
+        n = self.n_char
+        buckets = [_bucket(murmur(g), n) for g in char_wb_ngrams(word, *self.char_ngrams)]
+        idx, counts = np.unique(np.asarray(buckets, dtype=np.int64), return_counts=True)
+        wid = len(self._word_buckets)
+        self._word_ids[word] = wid
+        self._word_buckets.append((idx, counts.astype(np.float64)))
+        return wid
+
+    def _char_block(self, docs: Sequence[str]):
+        import numpy as np
+
+        words: list[str] = []
+        lengths: list[int] = []
+        for doc in docs:
+            split = doc.lower().split()
+            lengths.append(len(split))
+            words.extend(split)
+        if not words:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        if len(self._word_ids) + len(words) > self.MAX_CACHE:
+            self._word_ids.clear()
+            self._word_buckets.clear()
+        get = self._word_ids.get
+        occ_words = [get(w) for w in words]
+        for i, wid in enumerate(occ_words):
+            if wid is None:
+                occ_words[i] = get(words[i]) if words[i] in self._word_ids else self._word_id(words[i])
+        occ = np.asarray(occ_words, dtype=np.int64)
+        occ_pid = np.repeat(np.arange(len(docs)), lengths)
+        uniq, inverse = np.unique(occ, return_inverse=True)
+        inverse = inverse.ravel()
+        pieces = [self._word_buckets[w] for w in uniq.tolist()]
+        sizes = np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces))
+        starts = np.cumsum(sizes) - sizes
+        cat_idx = np.concatenate([p[0] for p in pieces])
+        cat_cnt = np.concatenate([p[1] for p in pieces])
+        occ_sizes = sizes[inverse]
+        total = int(occ_sizes.sum())
+        offsets = np.cumsum(occ_sizes) - occ_sizes
+        positions = np.repeat(starts[inverse] - offsets, occ_sizes) + np.arange(total)
+        rows, col, counts = _counts(np.repeat(occ_pid, occ_sizes), cat_idx[positions], self.n_char,
+                                    cat_cnt[positions])
+        values = (np.log(counts) + 1.0) * self.char_idf[col]
+        return rows, col, _row_normalise(rows, values, len(docs))
+
+    def transform(self, docs: Sequence[str]) -> FeatureRows:
+        """The feature matrix of the fitted ``FeatureUnion`` for feature strings."""
+        import numpy as np
+
+        docs = list(docs)
+        w_rows, w_col, w_val = self._word_block(docs)
+        if self.char_ngrams:
+            c_rows, c_col, c_val = self._char_block(docs)
+            rows = np.concatenate([w_rows, c_rows])
+            col = np.concatenate([w_col, c_col + self.n_word])
+            val = np.concatenate([w_val, c_val])
+            # Each block is sorted by (row, column) and every character column follows every word column, so
+            # a stable sort by row alone (a linear merge of two sorted runs) gives the union's order.
+            order = np.argsort(rows, kind="stable")
+            rows, col, val = rows[order], col[order], val[order]
+        else:
+            rows, col, val = w_rows, w_col, w_val
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
+        return FeatureRows(indptr, col, val, (len(docs), self.n_features))
+
+    # scores -----------------------------------------------------------------------------------------------
+    def decision_function(self, features: FeatureRows, chunk: int = 50_000) -> "np.ndarray":
+        """Linear scores (passages × targets): ``features @ weights + bias``, over non-zero weights only.
+
+        Large batches use SciPy's sparse product (faster, and SciPy is installed with scikit-learn); small
+        ones — a single note under review — gather the weight rows with NumPy and skip importing SciPy."""
+        import numpy as np
+
+        n_rows = features.shape[0]
+        cols = features.indices
+        slots = np.where(cols < self.n_word, cols, self.slot[np.maximum(cols - self.n_word, 0)])
+        keep = slots >= 0
+        rows = np.repeat(np.arange(n_rows), np.diff(features.indptr))[keep]
+        slots, values = slots[keep], features.data[keep]
+        if len(slots) > self.SPARSE_PRODUCT_NNZ:
+            from scipy import sparse
+
+            indptr = np.zeros(n_rows + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+            matrix = sparse.csr_matrix((values, slots, indptr), shape=(n_rows, len(self.weights)))
+            return matrix @ self.weights + self.bias
+        out = np.tile(self.bias, (n_rows, 1))
+        for lo in range(0, len(slots), chunk):
+            part = slice(lo, lo + chunk)
+            contrib = self.weights[slots[part]] * values[part, None]
+            present, starts = np.unique(rows[part], return_index=True)
+            out[present] += np.add.reduceat(contrib, starts, axis=0)
+        return out
+
+    def predict_proba(self, features: FeatureRows) -> "np.ndarray":
+        """Probabilities (the logistic function of :meth:`decision_function`)."""
+        import numpy as np
+
+        z = self.decision_function(features)
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-z))

@@ -1,0 +1,116 @@
+"""The NumPy scorer (scoring.npz): same features and scores as the scikit-learn pipeline, safe loading,
+deterministic files, no scikit-learn import when scoring."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from analyzer.errors import ModelError
+from analyzer.model import load_model, save_model
+
+
+class Evil:
+    """A type that must never be constructed from a model file."""
+
+    loaded = False
+
+    def __setstate__(self, state):
+        Evil.loaded = True
+
+
+def test_scoring_arrays_with_objects_are_refused(tmp_path, small_model):
+    """scoring.npz is read with allow_pickle=False: an object array (a pickle inside .npy) is never loaded."""
+    import hashlib
+    import io
+
+    model, _ = small_model
+    save_model(model, tmp_path / "m")
+    arrays = model.pack.arrays()
+    arrays["bias"] = np.array([Evil()], dtype=object)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    (tmp_path / "m" / "scoring.npz").write_bytes(buffer.getvalue())
+    meta_path = tmp_path / "m" / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    meta["files"]["scoring.npz"] = hashlib.sha256(buffer.getvalue()).hexdigest()
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "m")
+    assert exc.value.render("en").startswith(f"model file {tmp_path / 'm' / 'scoring.npz'} is damaged (ValueError")
+    assert not Evil.loaded
+
+
+def test_scoring_arrays_must_match_the_metadata_checksum(tmp_path, small_model):
+    model, _ = small_model
+    save_model(model, tmp_path / "m")
+    pack = tmp_path / "m" / "scoring.npz"
+    data = bytearray(pack.read_bytes())
+    data[-100] ^= 1
+    pack.write_bytes(bytes(data))
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "m")
+    assert exc.value.render("en") == (f"model file {pack} is damaged (checksum differs from metadata.json). "
+                                      "Train again with 'analyzer train'.")
+
+
+def test_scoring_arrays_are_deterministic(tmp_path, small_model):
+    model, _ = small_model
+    save_model(model, tmp_path / "a")
+    save_model(model, tmp_path / "b")
+    assert (tmp_path / "a" / "scoring.npz").read_bytes() == (tmp_path / "b" / "scoring.npz").read_bytes()
+
+
+def test_numpy_scoring_equals_scikit_learn(small_model, sample_records):
+    """The NumPy scorer reproduces the scikit-learn pipeline: the same feature matrix (both blocks, the hashed
+    character n-grams included) and the same probabilities, on real passages and awkward strings, in small
+    batches (NumPy product) and large ones (SciPy product)."""
+    from analyzer.features import feature_texts
+
+    model, _ = small_model
+    texts = feature_texts([r.text for r in sample_records[:300]]) + [
+        "", "ÉÉ ünïcode  —  <num>", "a", "ab abc abcd abcde abcdef", "x\ty  z", "日本語 テキスト 😀"]
+    reference = model.estimator.named_steps["features"].transform(texts).tocsr()
+    reference.sort_indices()
+    expected = model.estimator.named_steps["clf"].predict_proba(reference)
+    for batch in (texts[:7], texts):
+        fast = model.transform(batch)
+        ref = reference[: len(batch)]
+        assert fast.shape == ref.shape
+        assert np.array_equal(fast.indptr, ref.indptr) and np.array_equal(fast.indices, ref.indices)
+        assert np.abs(fast.data - ref.data).max() < 1e-12
+        assert np.abs(model.scores_from_matrix(fast) - expected[: len(batch)]).max() < 1e-12
+    assert len(model.transform(texts).data) > model.pack.SPARSE_PRODUCT_NNZ // 2
+
+
+def test_char_ngrams_and_buckets_match_scikit_learn():
+    from murmurhash.mrmr import hash as murmur
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from analyzer.scoring import _bucket, char_wb_ngrams
+
+    vec = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False, alternate_sign=False, norm=None,
+                            n_features=2 ** 10)
+    analyse = vec.build_analyzer()
+    for word in ["a", "ab", "abc", "abcd", "klien-klien", "ñé", "<num>", "😀x"]:
+        assert char_wb_ngrams(word, 2, 5) == analyse(word)
+        row = vec.transform([word])
+        counts = {}
+        for gram in analyse(word):
+            b = _bucket(murmur(gram), 2 ** 10)
+            counts[b] = counts.get(b, 0) + 1
+        assert dict(zip(row.indices.tolist(), row.data.tolist())) == counts
+
+
+def test_loading_a_model_does_not_import_scikit_learn(repo_root):
+    """Review and analyze workers score with NumPy: no scikit-learn, SciPy or skops import (start-up time)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from analyzer.model import load_model; m = load_model(); "
+            "m.predict_texts(['Saya dengarkan cerita Ibu A sampai selesai.']); "
+            "print(sorted({n.split('.')[0] for n in sys.modules} & {'sklearn', 'scipy', 'skops', 'pandas'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root)
+    assert out.stdout.strip() == "[]"
