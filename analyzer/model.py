@@ -238,7 +238,7 @@ class CodeModel:
         self.metadata = dict(metadata or {})
         self.weights = pack.weights  # scoring rows (word features, then the used character buckets) × targets
         self.bias = pack.bias
-        self._word_features: np.ndarray | None = None
+        self._content: np.ndarray | None = None
 
     @classmethod
     def from_estimator(cls, estimator, thresholds: Sequence[float], metadata: dict | None = None,
@@ -292,39 +292,44 @@ class CodeModel:
         return np.asarray(over)
 
     # evidence ---------------------------------------------------------------------------------------------
-    def _word_terms(self) -> tuple["np.ndarray", int]:
-        import numpy as np
-
-        if self._word_features is None:
-            self._word_features = np.asarray(self.pack.word_terms, dtype=object)
-        return self._word_features, len(self._word_features)
-
-    def evidence(self, indices, data, target: int, k: int = EVIDENCE_TERMS) -> list[str]:
-        """Up to ``k`` words or word pairs of the passage that pushed ``target`` most (positive weight ×
-        TF-IDF), function words left out; negations count as content."""
+    def _content_terms(self) -> "np.ndarray":
+        """Per word feature: False when every word of it is a function word or ``<num>`` (never evidence)."""
         import numpy as np
 
         from analyzer.normalize import stop_words
 
-        terms, n_word = self._word_terms()
+        if self._content is None:
+            stops = stop_words() | {"<num>"}
+            self._content = np.array([not all(w in stops for w in t.split()) for t in self.pack.word_terms],
+                                     dtype=bool)
+        return self._content
+
+    def evidence(self, indices, data, targets: Sequence[int], k: int = EVIDENCE_TERMS) -> dict[int, list[str]]:
+        """For each target, up to ``k`` words or word pairs of the passage (its feature row: ``indices``,
+        ``data``) that pushed it most (positive weight × TF-IDF), strongest first; function words left out
+        (negations count as content), and no term that repeats a word of a stronger one."""
+        import numpy as np
+
+        n_word = self.pack.n_word
         mask = indices < n_word
         idx = indices[mask]
         if idx.size == 0:
-            return []
-        vals = data[mask] * self.weights[idx, target]
-        order = np.argsort(-vals, kind="stable")
-        stops = stop_words()
-        out: list[str] = []
-        for i in order:
-            if vals[i] <= 0 or len(out) >= k:
-                break
-            term = terms[idx[i]]
-            words = term.split()
-            if all(w in stops or w == "<num>" for w in words):
-                continue
-            if any(term in other.split() or other in term for other in out):
-                continue
-            out.append(term)
+            return {t: [] for t in targets}
+        keep = self._content_terms()[idx]
+        idx, vals = idx[keep], data[mask][keep]
+        contributions = vals[:, None] * self.weights[idx][:, list(targets)]
+        order = np.argsort(-contributions, axis=0, kind="stable")
+        terms = self.pack.word_terms
+        out: dict[int, list[str]] = {}
+        for col, target in enumerate(targets):
+            chosen: list[str] = []
+            for i in order[:, col].tolist():
+                if contributions[i, col] <= 0 or len(chosen) >= k:
+                    break
+                term = terms[idx[i]]
+                if not any(term in other.split() or other in term for other in chosen):
+                    chosen.append(term)
+            out[target] = chosen
         return out
 
     # prediction -------------------------------------------------------------------------------------------
@@ -334,8 +339,7 @@ class CodeModel:
 
         if not feature_strings:
             return []
-        matrix = self.transform(feature_strings)
-        scores = self.scores_from_matrix(matrix)
+        scores, matrix = self.pack.score(feature_strings)
         decisions = self.decide(scores)
         empty = np.array([not s.strip() for s in feature_strings])
         decisions[empty] = False
@@ -350,7 +354,7 @@ class CodeModel:
             if with_evidence and hits:
                 lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
                 idx, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
-                evidence = {TARGETS[j]: self.evidence(idx, vals, j) for j in hits}
+                evidence = {TARGETS[j]: terms for j, terms in self.evidence(idx, vals, hits).items()}
             out.append(Prediction(
                 labels=sorted(labels),
                 breaches=breaches,  # P01..P16 order is already sorted

@@ -121,9 +121,13 @@ _NUMERIC = re.compile(r"^[\d.,:/-]+$|^rp[\d.,-]+$")
 _CACHE = _FeatureCache()
 
 
-def feature_lookup(vocab, orth: int) -> str:
-    """The feature string of one token (by its orth id): "" for punctuation and spaces."""
-    return _CACHE.lookup(vocab, orth)
+def feature_list(vocab, orths: list[int]) -> list[str]:
+    """The feature strings of a sequence of tokens (by orth id), "" for punctuation and spaces."""
+    get = _CACHE.by_orth.get
+    feats = [get(o) for o in orths]
+    if None in feats:
+        feats = [f if f is not None else _CACHE.lookup(vocab, o) for f, o in zip(feats, orths)]
+    return feats
 
 
 def sentence_punct_orths(vocab) -> frozenset[int]:

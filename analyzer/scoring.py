@@ -109,7 +109,8 @@ class ScoringPack:
     """The fitted parameters needed to score passages, as NumPy arrays (see the module docstring)."""
 
     MAX_CACHE = 500_000  # distinct words whose character buckets are kept
-    SPARSE_PRODUCT_NNZ = 100_000  # above this many non-zeros, score with SciPy's sparse product
+    SPARSE_PRODUCT_NNZ = 100_000  # above this many non-zeros, decision_function uses SciPy's sparse product
+    SPARSE_BATCH_CHARS = 40_000  # from this much feature text (~6,000 words) on, score() uses SciPy
 
     def __init__(self, word_terms: Sequence[str], word_idf, word_ngrams, char_idf, char_ngrams, char_rows,
                  word_weights, char_weights, bias) -> None:
@@ -138,6 +139,8 @@ class ScoringPack:
         self.slot[self.char_rows] = self.n_word + np.arange(len(self.char_rows))
         self._word_ids: dict[str, int] = {}
         self._word_buckets: list[tuple] = []
+        self._char_weights_zero: np.ndarray | None = None
+        self._slot_zero: np.ndarray | None = None
 
     @property
     def n_features(self) -> int:
@@ -277,7 +280,10 @@ class ScoringPack:
         self._word_buckets.append((idx, counts.astype(np.float64)))
         return wid
 
-    def _char_block(self, docs: Sequence[str]):
+    def _char_occurrences(self, docs: Sequence[str]):
+        """Every word occurrence of ``docs`` (lower-cased, as the hasher sees it): its passage, its index among
+        the batch's distinct words, and those words' cached buckets as one CSR block (indptr, buckets,
+        counts). ``None`` when the batch has no words."""
         import numpy as np
 
         words: list[str] = []
@@ -287,8 +293,7 @@ class ScoringPack:
             lengths.append(len(split))
             words.extend(split)
         if not words:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0)
+            return None
         if len(self._word_ids) + len(words) > self.MAX_CACHE:
             self._word_ids.clear()
             self._word_buckets.clear()
@@ -297,23 +302,59 @@ class ScoringPack:
         for i, wid in enumerate(occ_words):
             if wid is None:
                 occ_words[i] = get(words[i]) if words[i] in self._word_ids else self._word_id(words[i])
-        occ = np.asarray(occ_words, dtype=np.int64)
         occ_pid = np.repeat(np.arange(len(docs)), lengths)
-        uniq, inverse = np.unique(occ, return_inverse=True)
-        inverse = inverse.ravel()
+        uniq, inverse = np.unique(np.asarray(occ_words, dtype=np.int64), return_inverse=True)
         pieces = [self._word_buckets[w] for w in uniq.tolist()]
-        sizes = np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces))
-        starts = np.cumsum(sizes) - sizes
-        cat_idx = np.concatenate([p[0] for p in pieces])
-        cat_cnt = np.concatenate([p[1] for p in pieces])
+        indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces)), out=indptr[1:])
+        buckets = np.concatenate([p[0] for p in pieces])
+        counts = np.concatenate([p[1] for p in pieces])
+        return occ_pid, inverse.ravel(), (indptr, buckets, counts)
+
+    def _char_block(self, docs: Sequence[str]):
+        """The character block as sorted (row, column, value) triples (NumPy only)."""
+        import numpy as np
+
+        found = self._char_occurrences(docs)
+        if found is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        occ_pid, inverse, (indptr, buckets, counts) = found
+        sizes = np.diff(indptr)
         occ_sizes = sizes[inverse]
         total = int(occ_sizes.sum())
         offsets = np.cumsum(occ_sizes) - occ_sizes
-        positions = np.repeat(starts[inverse] - offsets, occ_sizes) + np.arange(total)
-        rows, col, counts = _counts(np.repeat(occ_pid, occ_sizes), cat_idx[positions], self.n_char,
-                                    cat_cnt[positions])
-        values = (np.log(counts) + 1.0) * self.char_idf[col]
+        positions = np.repeat(indptr[:-1][inverse] - offsets, occ_sizes) + np.arange(total)
+        rows, col, totals = _counts(np.repeat(occ_pid, occ_sizes), buckets[positions], self.n_char,
+                                    counts[positions])
+        values = (np.log(totals) + 1.0) * self.char_idf[col]
         return rows, col, _row_normalise(rows, values, len(docs))
+
+    def _char_scores_sparse(self, docs: Sequence[str]) -> "np.ndarray":
+        """The character block's contribution to the linear scores for a large batch, with SciPy: counts as
+        (passages × distinct words) @ (distinct words × buckets), then tf-idf, L2 and the product with the
+        used weight rows (unused buckets point at a zero row) — no sorting, no merged matrix."""
+        import numpy as np
+        from scipy import sparse
+
+        n_docs = len(docs)
+        found = self._char_occurrences(docs)
+        if found is None:
+            return np.zeros((n_docs, self.n_targets))
+        occ_pid, inverse, (indptr, buckets, counts) = found
+        per_doc = sparse.csr_matrix((np.ones(len(inverse)), (occ_pid, inverse)),
+                                    shape=(n_docs, len(indptr) - 1))
+        matrix = (per_doc @ sparse.csr_matrix((counts, buckets, indptr), shape=(len(indptr) - 1, self.n_char)))
+        matrix = matrix.tocsr()
+        rows = np.repeat(np.arange(n_docs), np.diff(matrix.indptr))
+        values = (np.log(matrix.data) + 1.0) * self.char_idf[matrix.indices]
+        values = _row_normalise(rows, values, n_docs)
+        if self._char_weights_zero is None:
+            self._char_weights_zero = np.vstack([self.char_weights, np.zeros((1, self.n_targets))])
+            self._slot_zero = np.where(self.slot >= 0, self.slot - self.n_word, len(self.char_rows))
+        scoring = sparse.csr_matrix((values, self._slot_zero[matrix.indices], matrix.indptr),
+                                    shape=(n_docs, len(self._char_weights_zero)))
+        return np.asarray(scoring @ self._char_weights_zero)
 
     def transform(self, docs: Sequence[str]) -> FeatureRows:
         """The feature matrix of the fitted ``FeatureUnion`` for feature strings."""
@@ -365,10 +406,37 @@ class ScoringPack:
             out[present] += np.add.reduceat(contrib, starts, axis=0)
         return out
 
+    def score(self, docs: Sequence[str]) -> tuple["np.ndarray", FeatureRows]:
+        """Probabilities (passages × targets) and the word block (for evidence) of feature strings.
+
+        A single note takes the NumPy path (:meth:`transform`, then the product); a large batch computes the
+        character block with SciPy sparse products, which is faster. Both give the pipeline's scores (tests)."""
+        import numpy as np
+
+        docs = list(docs)
+        if not self.char_ngrams or sum(map(len, docs)) < self.SPARSE_BATCH_CHARS:
+            features = self.transform(docs)
+            return self.predict_proba(features), features
+        from scipy import sparse
+
+        rows, col, val = self._word_block(docs)
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
+        words = FeatureRows(indptr, col, val, (len(docs), self.n_features))
+        z = sparse.csr_matrix((val, col, indptr), shape=(len(docs), self.n_word)) @ self.word_weights
+        z += self._char_scores_sparse(docs)
+        z += self.bias
+        return _logistic(z), words
+
     def predict_proba(self, features: FeatureRows) -> "np.ndarray":
         """Probabilities (the logistic function of :meth:`decision_function`)."""
         import numpy as np
 
-        z = self.decision_function(features)
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-z))
+        return _logistic(self.decision_function(features))
+
+
+def _logistic(z: "np.ndarray") -> "np.ndarray":
+    import numpy as np
+
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from analyzer import normalize
+from analyzer.pipeline import feature_list, sentence_punct_orths
 
 MAX_SENTENCES = 4
 MAX_WORDS = 90
@@ -95,6 +96,18 @@ def _blocks(text: str) -> Iterator[tuple[str, int, int]]:
         yield "body", body_start, body_end
 
 
+_ATTRS: list[int] = []
+
+
+def _token_attrs() -> list[int]:
+    """The spaCy attribute ids read per token (spaCy is imported on first use)."""
+    if not _ATTRS:
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
+
+        _ATTRS.extend([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH])
+    return _ATTRS
+
+
 class _DocArrays:
     """Token attributes of one Doc as plain lists (no per-token Python objects): feature strings, whether a
     token is a word, whether it ends a sentence (spaCy sentencizer's rule), and character offsets."""
@@ -102,36 +115,36 @@ class _DocArrays:
     __slots__ = ("feats", "is_word", "ends", "starts_char", "ends_char", "n", "word_prefix")
 
     def __init__(self, doc) -> None:
-        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
-
-        from analyzer.pipeline import feature_lookup, sentence_punct_orths
-
-        arr = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH]).tolist() if len(doc) else []
         vocab = doc.vocab
-        punct_chars = sentence_punct_orths(vocab)
-        self.n = len(arr)
-        self.feats = [feature_lookup(vocab, a[0]) for a in arr]
-        self.is_word = [not (a[1] or a[2]) for a in arr]
-        self.starts_char = [a[3] for a in arr]
-        self.ends_char = [a[3] + a[4] for a in arr]
-        prefix = [0]
-        for w in self.is_word:
-            prefix.append(prefix[-1] + w)
+        self.n = n = len(doc)
+        if not n:
+            self.feats, self.is_word, self.starts_char, self.ends_char, self.word_prefix, self.ends = (
+                [], [], [], [], [0], [])
+            return
+        orths, punct, space, idx, length = doc.to_array(_token_attrs()).T.tolist()
+        self.feats = feature_list(vocab, orths)
+        self.is_word = is_word = [not (p or s) for p, s in zip(punct, space)]
+        self.starts_char = idx
+        self.ends_char = [i + n_chars for i, n_chars in zip(idx, length)]
+        prefix = [0] * (n + 1)
+        total = 0
+        for i, w in enumerate(is_word, 1):
+            total += w
+            prefix[i] = total
         self.word_prefix = prefix
         # sentence starts, as spaCy's Sentencizer decides them: after a sentence-final punctuation token, the
         # next token that is neither punctuation nor sentence-final punctuation opens a new sentence
+        punct_chars = sentence_punct_orths(vocab)
         self.ends = []
         seen_period = False
         start = 0
-        for i, a in enumerate(arr):
-            in_punct_chars = a[0] in punct_chars
-            if seen_period and not a[1] and not in_punct_chars:
+        for i, orth in enumerate(orths):
+            if orth in punct_chars:
+                seen_period = True
+            elif seen_period and not punct[i]:
                 self.ends.append((start, i))
                 start, seen_period = i, False
-            elif in_punct_chars:
-                seen_period = True
-        if self.n:
-            self.ends.append((start, self.n))
+        self.ends.append((start, n))
 
     def words(self, s: int, e: int) -> int:
         return self.word_prefix[e] - self.word_prefix[s]

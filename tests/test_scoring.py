@@ -83,6 +83,16 @@ def test_numpy_scoring_equals_scikit_learn(small_model, sample_records):
         assert np.abs(fast.data - ref.data).max() < 1e-12
         assert np.abs(model.scores_from_matrix(fast) - expected[: len(batch)]).max() < 1e-12
     assert len(model.transform(texts).data) > model.pack.SPARSE_PRODUCT_NNZ // 2
+    # score(): a single note's worth of text takes the NumPy path, a large batch the SciPy path
+    assert sum(map(len, texts[:7])) < model.pack.SPARSE_BATCH_CHARS < sum(map(len, texts))
+    for batch in (texts[:7], texts):
+        probabilities, words = model.pack.score(batch)
+        assert np.abs(probabilities - expected[: len(batch)]).max() < 1e-12
+        word_part = words.indices < model.pack.n_word
+        ref = reference[: len(batch)]
+        ref_word = ref.indices < model.pack.n_word
+        assert np.array_equal(words.indices[word_part], ref.indices[ref_word])
+        assert np.abs(words.data[word_part] - ref.data[ref_word]).max() < 1e-12
 
 
 def test_char_ngrams_and_buckets_match_scikit_learn():
