@@ -45,17 +45,17 @@ def analyze_partition(notes: list[dict], payload: dict, redact_text: bool, part_
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from analyzer.analysis import analyze_texts, note_rows
+    from analyzer.analysis import analyze_texts, result_columns
     from analyzer.notes import Note
 
     model = _worker_model(payload)
     objs = [Note(**{**n, "date": dt.date.fromisoformat(n["date"]) if n["date"] else None}) for n in notes]
     payloads = analyze_texts([n.text for n in objs], model, redact_text)
-    rows = [row for note, passages in zip(objs, payloads) for row in note_rows(note, passages)]
+    table = pa.Table.from_pydict(result_columns(objs, payloads), schema=results_schema())
     tmp = f"{part_path}.tmp"
-    pq.write_table(pa.Table.from_pylist(rows, schema=results_schema()), tmp, compression="zstd")
+    pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, part_path)
-    return len(objs), len(rows)
+    return len(objs), table.num_rows
 
 
 def model_payload(model_dir: str | Path | None) -> dict:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from analyzer.analysis import SCORE_COLUMNS, analyze_texts, chunked, note_rows
+from analyzer.analysis import SCORE_COLUMNS, analyze_texts, chunked, result_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -167,12 +167,12 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
                 if store:
                     store.put_many(fresh)
                 found.update(fresh)
-            rows = [row for note, key in zip(chunk, keys) for row in note_rows(note, found[key])]
-            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+            table = pa.Table.from_pydict(result_columns(chunk, [found[k] for k in keys]), schema=schema)
+            writer.write_table(table)
             summary.notes += len(chunk)
             summary.analysed += len(todo)
             summary.cached += len(chunk) - len(todo)
-            summary.passages += len(rows)
+            summary.passages += table.num_rows
             if progress:
                 progress(summary.notes, None)
         summary.skipped = batch.skipped

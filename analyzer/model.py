@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from analyzer import __version__
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
@@ -113,6 +113,16 @@ class Prediction:
     scores: dict[str, float]
     breach_scores: dict[str, float]
     evidence: dict[str, list[str]] = field(default_factory=dict)
+
+
+class PredictionColumns(NamedTuple):
+    """Predictions for a batch of passages as parallel lists: codes applied, principles breached, the 36
+    target scores (rounded to 4 decimals, in ``TARGETS`` order) and the evidence terms per reported code."""
+
+    labels: list[list[str]]
+    breaches: list[list[str]]
+    scores: list[list[float]]
+    evidence: list[dict[str, list[str]]]
 
 
 def build_features(config: ModelConfig):
@@ -333,36 +343,38 @@ class CodeModel:
         return out
 
     # prediction -------------------------------------------------------------------------------------------
-    def predict_features(self, feature_strings: Sequence[str], with_evidence: bool = True) -> list[Prediction]:
-        """Predictions for passages already turned into feature strings."""
+    def predict_columns(self, feature_strings: Sequence[str], with_evidence: bool = True) -> "PredictionColumns":
+        """Predictions for passages already turned into feature strings, as parallel lists (no per-passage
+        objects: what the batch analysis writes)."""
         import numpy as np
 
         if not feature_strings:
-            return []
+            return PredictionColumns([], [], [], [])
         scores, matrix = self.pack.score(feature_strings)
         decisions = self.decide(scores)
         empty = np.array([not s.strip() for s in feature_strings])
         decisions[empty] = False
-        rounded = np.round(scores, 4).tolist()
-        applied_codes, principle_codes = list(ALL_CODES), list(PRINCIPLE_CODES)
-        out = []
-        for i, row_scores in enumerate(rounded):
-            hits = np.flatnonzero(decisions[i]).tolist()
-            labels = [TARGETS[j] for j in hits if j < N_APPLIED]
-            breaches = [TARGETS[j][len(BREACH_PREFIX):] for j in hits if j >= N_APPLIED]
-            evidence = {}
+        out = PredictionColumns([], [], np.round(scores[:, : len(TARGETS)], 4).tolist(), [])
+        no_evidence: dict[str, list[str]] = {}
+        for i, row in enumerate(decisions):
+            hits = np.flatnonzero(row).tolist()
+            out.labels.append(sorted(TARGETS[j] for j in hits if j < N_APPLIED))
+            out.breaches.append([TARGETS[j][len(BREACH_PREFIX):] for j in hits if j >= N_APPLIED])  # P01..P16
             if with_evidence and hits:
                 lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
-                idx, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
-                evidence = {TARGETS[j]: terms for j, terms in self.evidence(idx, vals, hits).items()}
-            out.append(Prediction(
-                labels=sorted(labels),
-                breaches=breaches,  # P01..P16 order is already sorted
-                scores=dict(zip(applied_codes, row_scores[:N_APPLIED])),
-                breach_scores=dict(zip(principle_codes, row_scores[N_APPLIED:])),
-                evidence=evidence,
-            ))
+                found = self.evidence(matrix.indices[lo:hi], matrix.data[lo:hi], hits)
+                out.evidence.append({TARGETS[j]: terms for j, terms in found.items()})
+            else:
+                out.evidence.append(no_evidence)
         return out
+
+    def predict_features(self, feature_strings: Sequence[str], with_evidence: bool = True) -> list[Prediction]:
+        """Predictions for passages already turned into feature strings."""
+        cols = self.predict_columns(feature_strings, with_evidence)
+        applied_codes, principle_codes = list(ALL_CODES), list(PRINCIPLE_CODES)
+        return [Prediction(labels=labels, breaches=breaches, scores=dict(zip(applied_codes, row[:N_APPLIED])),
+                           breach_scores=dict(zip(principle_codes, row[N_APPLIED:])), evidence=dict(evidence))
+                for labels, breaches, row, evidence in zip(cols.labels, cols.breaches, cols.scores, cols.evidence)]
 
     def predict_texts(self, texts: Sequence[str], with_evidence: bool = True) -> list[Prediction]:
         """Predictions for raw passage texts (tokenised with the spaCy pipeline first)."""

@@ -2,9 +2,11 @@
 
 The canonical model is the scikit-learn pipeline in ``model.skops`` (see ``model.py``). Prediction needs only
 a few of its fitted numbers — the word vocabulary and idf, the character-block idf, the weights and biases —
-so ``analyzer train`` also writes them as ``scoring.npz``, an uncompressed-pickle-free NumPy archive (loaded
-with ``allow_pickle=False``: no code can run from it). Loading it needs neither scikit-learn, SciPy nor
-skops, which is what keeps ``analyzer review`` and every ``analyze`` worker quick to start.
+so ``analyzer train`` also writes them as ``scoring.npz``, a deflated NumPy archive with no pickled objects
+(loaded with ``allow_pickle=False``: no code can run from it; its SHA-256 is checked against
+``metadata.json``). Loading it imports neither scikit-learn nor skops, which is what keeps ``analyzer review``
+and every ``analyze`` worker quick to start; a single note is scored with NumPy alone, large batches with
+SciPy's sparse products (:meth:`ScoringPack.score`).
 
 :class:`ScoringPack` reproduces the pipeline's ``transform`` exactly, block by block:
 
