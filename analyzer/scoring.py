@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Sequence
@@ -141,6 +142,7 @@ class ScoringPack:
         self.slot[self.char_rows] = self.n_word + np.arange(len(self.char_rows))
         self._word_ids: dict[str, int] = {}
         self._word_buckets: list[tuple] = []
+        self._cache_lock = threading.Lock()
         self._char_weights_zero: np.ndarray | None = None
         self._slot_zero: np.ndarray | None = None
 
@@ -296,17 +298,18 @@ class ScoringPack:
             words.extend(split)
         if not words:
             return None
-        if len(self._word_ids) + len(words) > self.MAX_CACHE:
-            self._word_ids.clear()
-            self._word_buckets.clear()
-        get = self._word_ids.get
-        occ_words = [get(w) for w in words]
-        for i, wid in enumerate(occ_words):
-            if wid is None:
-                occ_words[i] = get(words[i]) if words[i] in self._word_ids else self._word_id(words[i])
+        with self._cache_lock:  # a Dask worker may run several threads on one model
+            if len(self._word_ids) + len(words) > self.MAX_CACHE:
+                self._word_ids.clear()
+                self._word_buckets.clear()
+            get = self._word_ids.get
+            occ_words = [get(w) for w in words]
+            for i, wid in enumerate(occ_words):
+                if wid is None:
+                    occ_words[i] = get(words[i]) if words[i] in self._word_ids else self._word_id(words[i])
+            uniq, inverse = np.unique(np.asarray(occ_words, dtype=np.int64), return_inverse=True)
+            pieces = [self._word_buckets[w] for w in uniq.tolist()]
         occ_pid = np.repeat(np.arange(len(docs)), lengths)
-        uniq, inverse = np.unique(np.asarray(occ_words, dtype=np.int64), return_inverse=True)
-        pieces = [self._word_buckets[w] for w in uniq.tolist()]
         indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
         np.cumsum(np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces)), out=indptr[1:])
         buckets = np.concatenate([p[0] for p in pieces])

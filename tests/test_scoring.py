@@ -124,3 +124,21 @@ def test_loading_a_model_does_not_import_scikit_learn(repo_root):
             "print(sorted({n.split('.')[0] for n in sys.modules} & {'sklearn', 'scipy', 'skops', 'pandas'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root)
     assert out.stdout.strip() == "[]"
+
+
+def test_threads_sharing_one_model_get_the_same_scores(small_model, sample_records):
+    """Dask workers may run several threads on one loaded model: the word cache must stay consistent."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analyzer.features import feature_texts
+    from analyzer.scoring import ScoringPack
+
+    model, _ = small_model
+    texts = feature_texts([r.text for r in sample_records[:400]])
+    batches = [texts[i::8] for i in range(8)]
+    expected = [model.pack.score(batch)[0] for batch in batches]
+    fresh = ScoringPack.from_bytes(model.pack.to_bytes())  # empty word cache, filled by all threads at once
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda batch: fresh.score(batch)[0], batches))
+    for got, want in zip(results, expected):
+        assert np.abs(got - want).max() < 1e-12
