@@ -52,14 +52,6 @@ class FeatureRows(NamedTuple):
     data: "np.ndarray"
     shape: tuple[int, int]
 
-    def toarray(self) -> "np.ndarray":
-        import numpy as np
-
-        dense = np.zeros(self.shape)
-        rows = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
-        dense[rows, self.indices] = self.data
-        return dense
-
 
 def _bucket(h: int, n_features: int) -> int:
     """scikit-learn's ``FeatureHasher`` index for a signed 32-bit MurmurHash3 value."""
@@ -435,8 +427,6 @@ class ScoringPack:
 
     def predict_proba(self, features: FeatureRows) -> "np.ndarray":
         """Probabilities (the logistic function of :meth:`decision_function`)."""
-        import numpy as np
-
         return _logistic(self.decision_function(features))
 
 
