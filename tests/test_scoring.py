@@ -10,15 +10,7 @@ import pytest
 
 from analyzer.errors import ModelError
 from analyzer.model import load_model, save_model
-
-
-class Evil:
-    """A type that must never be constructed from a model file."""
-
-    loaded = False
-
-    def __setstate__(self, state):
-        Evil.loaded = True
+from tests.test_model import Evil  # a type that must never be constructed from a model file
 
 
 def test_scoring_arrays_with_objects_are_refused(tmp_path, small_model):
