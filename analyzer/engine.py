@@ -17,12 +17,9 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from analyzer.analysis import SCORE_COLUMNS, analyze_texts, chunked, result_columns
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 CHUNK_NOTES = 400
 

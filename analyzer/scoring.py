@@ -72,10 +72,12 @@ def char_wb_ngrams(word: str, lo: int, hi: int) -> list[str]:
     return grams
 
 
-def _row_normalise(pid: "np.ndarray", values: "np.ndarray", n_rows: int) -> "np.ndarray":
-    """Divide each row's values by the row's L2 norm (rows given by ``pid``; empty rows stay empty)."""
+def _tfidf_l2(pid: "np.ndarray", counts: "np.ndarray", idf: "np.ndarray", n_rows: int) -> "np.ndarray":
+    """What both blocks' fitted TF-IDF steps do to raw counts: sublinear tf ``1 + log(count)`` × idf, then each
+    row divided by its L2 norm (rows given by ``pid``; empty rows stay empty)."""
     import numpy as np
 
+    values = (np.log(counts) + 1.0) * idf
     norms = np.sqrt(np.bincount(pid, weights=values * values, minlength=n_rows))
     norms[norms == 0] = 1.0
     return values / norms[pid]
@@ -260,8 +262,7 @@ class ScoringPack:
             lengths.append(len(hits))
         pid = np.repeat(np.arange(len(docs)), lengths)
         rows, col, counts = _counts(pid, np.asarray(cols, dtype=np.int64), max(self.n_word, 1))
-        values = (np.log(counts) + 1.0) * self.word_idf[col]
-        return rows, col, _row_normalise(rows, values, len(docs))
+        return rows, col, _tfidf_l2(rows, counts, self.word_idf[col], len(docs))
 
     def _word_id(self, word: str) -> int:
         """Compute and cache one word's character buckets and counts; returns its cache id."""
@@ -324,8 +325,7 @@ class ScoringPack:
         positions = np.repeat(indptr[:-1][inverse] - offsets, occ_sizes) + np.arange(total)
         rows, col, totals = _counts(np.repeat(occ_pid, occ_sizes), buckets[positions], self.n_char,
                                     counts[positions])
-        values = (np.log(totals) + 1.0) * self.char_idf[col]
-        return rows, col, _row_normalise(rows, values, len(docs))
+        return rows, col, _tfidf_l2(rows, totals, self.char_idf[col], len(docs))
 
     def _char_scores_sparse(self, docs: Sequence[str]) -> "np.ndarray":
         """The character block's contribution to the linear scores for a large batch, with SciPy: counts as
@@ -344,8 +344,7 @@ class ScoringPack:
         matrix = (per_doc @ sparse.csr_matrix((counts, buckets, indptr), shape=(len(indptr) - 1, self.n_char)))
         matrix = matrix.tocsr()
         rows = np.repeat(np.arange(n_docs), np.diff(matrix.indptr))
-        values = (np.log(matrix.data) + 1.0) * self.char_idf[matrix.indices]
-        values = _row_normalise(rows, values, n_docs)
+        values = _tfidf_l2(rows, matrix.data, self.char_idf[matrix.indices], n_docs)
         if self._char_weights_zero is None:
             self._char_weights_zero = np.vstack([self.char_weights, np.zeros((1, self.n_targets))])
             self._slot_zero = np.where(self.slot >= 0, self.slot - self.n_word, len(self.char_rows))
