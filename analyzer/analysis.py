@@ -38,32 +38,33 @@ def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: bool = 
     """The text-dependent part of the results: for each note text, its passages (offsets, kind, text, labels,
     breaches, evidence as JSON, scores as a list in ``SCORE_COLUMNS`` order). Plain data, so it can be cached
     and shipped between processes."""
-    from analyzer.features import feature_text
-    from analyzer.redact import redact
-    from analyzer.segment import segment_notes
+    import numpy as np
 
-    passages_per_note = list(segment_notes(texts))
-    body = [p for ps in passages_per_note for p in ps if not p.is_header]
-    preds = model.predict_columns([feature_text(p.tokens) for p in body])
-    position = {id(p): i for i, p in enumerate(body)}
+    from analyzer.ragged import select_rows
+    from analyzer.redact import redact
+    from analyzer.segment import segment_batch
+
+    batch = segment_batch(texts)
+    body = np.flatnonzero(np.asarray(batch.kind) == "body")
+    preds = model.predict_rows(*select_rows(batch.feature_ptr, batch.feature_ids, body), batch.words)
+    position = np.full(len(batch), -1, dtype=np.int64)
+    position[body] = np.arange(len(body))
     zeros = [0.0] * len(SCORE_COLUMNS)
     dumps = json.dumps
-    out = []
-    for passages in passages_per_note:
-        items = []
-        for p in passages:
-            i = position.get(id(p))
-            evidence = preds.evidence[i] if i is not None else {}
-            items.append({
-                "passage": p.index, "start": p.start, "end": p.end, "kind": p.kind,
-                "text": redact(p.text) if redact_text else p.text,
-                "labels": preds.labels[i] if i is not None else [],
-                "breaches": preds.breaches[i] if i is not None else [],
-                "evidence": dumps({k: [_redact_term(t) for t in v] for k, v in evidence.items()},
-                                  ensure_ascii=False, sort_keys=True) if evidence else "{}",
-                "scores": preds.scores[i] if i is not None else zeros,
-            })
-        out.append(items)
+    out: list[list[dict]] = [[] for _ in texts]
+    for note, index, start, end, kind, text, i in zip(batch.note, batch.index, batch.start, batch.end, batch.kind,
+                                                      batch.text, position.tolist()):
+        body_passage = i >= 0
+        evidence = preds.evidence[i] if body_passage else {}
+        out[note].append({
+            "passage": index, "start": start, "end": end, "kind": kind,
+            "text": redact(text) if redact_text else text,
+            "labels": preds.labels[i] if body_passage else [],
+            "breaches": preds.breaches[i] if body_passage else [],
+            "evidence": dumps({k: [_redact_term(t) for t in v] for k, v in evidence.items()},
+                              ensure_ascii=False, sort_keys=True) if evidence else "{}",
+            "scores": preds.scores[i] if body_passage else zeros,
+        })
     return out
 
 

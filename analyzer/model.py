@@ -314,58 +314,74 @@ class CodeModel:
                                      dtype=bool)
         return self._content
 
-    def evidence(self, indices, data, targets: Sequence[int], k: int = EVIDENCE_TERMS) -> dict[int, list[str]]:
-        """For each target, up to ``k`` words or word pairs of the passage (its feature row: ``indices``,
-        ``data``) that pushed it most (positive weight × TF-IDF), strongest first; function words left out
-        (negations count as content), and no term that repeats a word of a stronger one."""
+    def evidence_terms(self, matrix: "FeatureRows", rows, targets, k: int = EVIDENCE_TERMS) -> list[list[str]]:
+        """For each (passage ``rows[h]``, target ``targets[h]``) pair, up to ``k`` words or word pairs of the
+        passage (its row of ``matrix``) that pushed the target most (positive weight × TF-IDF), strongest
+        first, ties in column order; function words left out (negations count as content), and no term that
+        repeats a word of a stronger one. All pairs are ranked at once."""
         import numpy as np
 
-        n_word = self.pack.n_word
-        mask = indices < n_word
-        idx = indices[mask]
-        if idx.size == 0:
-            return {t: [] for t in targets}
-        keep = self._content_terms()[idx]
-        idx, vals = idx[keep], data[mask][keep]
-        contributions = vals[:, None] * self.weights[idx][:, list(targets)]
-        order = np.argsort(-contributions, axis=0, kind="stable")
-        terms = self.pack.word_terms
-        out: dict[int, list[str]] = {}
-        for col, target in enumerate(targets):
+        from analyzer.ragged import gather_ranges, offsets, row_ids
+
+        rows, targets = np.asarray(rows, dtype=np.int64), np.asarray(targets, dtype=np.int64)
+        indices = matrix.indices
+        keep = indices < self.pack.n_word
+        keep[keep] = self._content_terms()[indices[keep]]
+        entry_row, entry_col, entry_val = row_ids(matrix.indptr)[keep], indices[keep], matrix.data[keep]
+        ptr = offsets(np.bincount(entry_row, minlength=len(matrix.indptr) - 1))
+        lengths = ptr[rows + 1] - ptr[rows]
+        entries = gather_ranges(ptr[rows], lengths)
+        pair = np.repeat(np.arange(len(rows)), lengths)
+        contribution = entry_val[entries] * self.weights[entry_col[entries], targets[pair]]
+        positive = contribution > 0
+        entries, pair, contribution = entries[positive], pair[positive], contribution[positive]
+        order = np.lexsort((entries, -contribution, pair))
+        ranked_terms = [self.pack.word_terms[c] for c in entry_col[entries[order]].tolist()]
+        bounds = offsets(np.bincount(pair, minlength=len(rows))).tolist()
+        out: list[list[str]] = []
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
             chosen: list[str] = []
-            for i in order[:, col].tolist():
-                if contributions[i, col] <= 0 or len(chosen) >= k:
-                    break
-                term = terms[idx[i]]
+            for term in ranked_terms[lo:hi]:
                 if not any(term in other.split() or other in term for other in chosen):
                     chosen.append(term)
-            out[target] = chosen
+                    if len(chosen) >= k:
+                        break
+            out.append(chosen)
         return out
 
     # prediction -------------------------------------------------------------------------------------------
     def predict_columns(self, feature_strings: Sequence[str], with_evidence: bool = True) -> "PredictionColumns":
         """Predictions for passages already turned into feature strings, as parallel lists (no per-passage
-        objects: what the batch analysis writes)."""
+        objects)."""
+        from analyzer.scoring import intern_docs
+
+        return self.predict_rows(*intern_docs(feature_strings), with_evidence=with_evidence)
+
+    def predict_rows(self, indptr, ids, words: Sequence[str], with_evidence: bool = True) -> "PredictionColumns":
+        """Predictions for passages given as feature word ids (passage ``i`` is the words ``words[j]`` for ``j``
+        in ``ids[indptr[i]:indptr[i + 1]]``, as ``segment.segment_batch`` gives them), as parallel lists: what
+        the batch analysis writes."""
         import numpy as np
 
-        if not feature_strings:
+        if len(indptr) <= 1:
             return PredictionColumns([], [], [], [])
-        scores, matrix = self.pack.score(feature_strings)
+        scores, matrix = self.pack.score_ids(indptr, ids, words)
         decisions = self.decide(scores)
-        empty = np.array([not s.strip() for s in feature_strings])
-        decisions[empty] = False
-        out = PredictionColumns([], [], np.round(scores[:, : len(TARGETS)], 4).tolist(), [])
-        no_evidence: dict[str, list[str]] = {}
-        for i, row in enumerate(decisions):
-            hits = np.flatnonzero(row).tolist()
-            out.labels.append(sorted(TARGETS[j] for j in hits if j < N_APPLIED))
-            out.breaches.append([TARGETS[j][len(BREACH_PREFIX):] for j in hits if j >= N_APPLIED])  # P01..P16
-            if with_evidence and hits:
-                lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
-                found = self.evidence(matrix.indices[lo:hi], matrix.data[lo:hi], hits)
-                out.evidence.append({TARGETS[j]: terms for j, terms in found.items()})
+        decisions[np.diff(indptr) == 0] = False  # a passage with no words gets no code
+        n = len(decisions)
+        out = PredictionColumns([[] for _ in range(n)], [[] for _ in range(n)],
+                                np.round(scores[:, : len(TARGETS)], 4).tolist(), [{} for _ in range(n)])
+        hit_rows, hit_targets = np.nonzero(decisions)  # by passage, then target
+        terms = self.evidence_terms(matrix, hit_rows, hit_targets) if with_evidence else None
+        for h, (i, j) in enumerate(zip(hit_rows.tolist(), hit_targets.tolist())):
+            if j < N_APPLIED:
+                out.labels[i].append(TARGETS[j])
             else:
-                out.evidence.append(no_evidence)
+                out.breaches[i].append(TARGETS[j][len(BREACH_PREFIX):])  # P01..P16
+            if terms is not None:
+                out.evidence[i][TARGETS[j]] = terms[h]
+        for labels in out.labels:
+            labels.sort()
         return out
 
     def predict_features(self, feature_strings: Sequence[str], with_evidence: bool = True) -> list[Prediction]:

@@ -127,30 +127,36 @@ def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch
 CHUNK_ROWS = 2000
 
 
-def _table_chunks(path: Path) -> Iterator["pd.DataFrame"]:
-    """The rows of a table in chunks of ``CHUNK_ROWS`` (memory does not grow with the file)."""
-    import pandas as pd
-
+def _table_chunks(path: Path) -> Iterator[tuple[list[str], list[dict]]]:
+    """The rows of a table in chunks of ``CHUNK_ROWS`` (memory does not grow with the file): the column names
+    and the rows as dicts. pandas is imported only for CSV and Parquet."""
     from analyzer.textfile import detect_encoding
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        yield from pd.read_csv(path, dtype=str, keep_default_na=False, encoding=detect_encoding(path),
-                               chunksize=CHUNK_ROWS)
+        import pandas as pd
+
+        for frame in pd.read_csv(path, dtype=str, keep_default_na=False, encoding=detect_encoding(path),
+                                 chunksize=CHUNK_ROWS):
+            yield [str(c) for c in frame.columns], frame.to_dict(orient="records")
     elif suffix in (".jsonl", ".ndjson"):
         with open(path, encoding=detect_encoding(path)) as fh:
             rows: list = []
             for number, line in enumerate(fh, start=1):
                 if line.strip():
                     try:
-                        rows.append(json.loads(line))
+                        row = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise InputError("notes.bad_jsonl", path=str(path), line=number, detail=exc.msg) from None
+                    if not isinstance(row, dict):
+                        raise InputError("notes.bad_jsonl", path=str(path), line=number,
+                                         detail="not a JSON object") from None
+                    rows.append(row)
                 if len(rows) >= CHUNK_ROWS:
-                    yield pd.DataFrame(rows)
+                    yield _keys(rows), rows
                     rows = []
             if rows:
-                yield pd.DataFrame(rows)
+                yield _keys(rows), rows
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
@@ -162,44 +168,51 @@ def _table_chunks(path: Path) -> Iterator["pd.DataFrame"]:
             for values in rows_iter:
                 rows.append(dict(zip(header, values)))
                 if len(rows) >= CHUNK_ROWS:
-                    yield pd.DataFrame(rows, columns=header)
+                    yield header, rows
                     rows = []
             if rows or not header:
-                yield pd.DataFrame(rows, columns=header)
+                yield header, rows
         finally:
             wb.close()
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
         for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
-            yield batch.to_pandas()
+            yield list(batch.schema.names), batch.to_pandas().to_dict(orient="records")
     else:
         raise InputError("notes.unsupported", path=str(path))
 
 
+def _keys(rows: list[dict]) -> list[str]:
+    """The column names of JSON rows: every key of any row, in order of first appearance."""
+    return list(dict.fromkeys(k for row in rows for k in row))
+
+
 def iter_table(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
     """Stream the notes of one table; a missing ``text`` or ``worker`` column is an error."""
-    rename = {columns.get(f, f): f for f in NOTE_FIELDS}
     offset = 0
     try:
-        chunks = _table_chunks(path)
-        for frame in chunks:
-            missing = [columns.get(f, f) for f in ("text", "worker") if columns.get(f, f) not in frame.columns]
+        for names, rows in _table_chunks(path):
+            missing = [columns.get(f, f) for f in ("text", "worker") if columns.get(f, f) not in names]
             if missing:
                 raise InputError("notes.missing_columns", path=str(path), columns=", ".join(missing),
-                                 found=", ".join(map(str, frame.columns)) or "-")
-            yield from _frame_notes(frame.rename(columns=rename), path.name, path.stem, batch, offset)
-            offset += len(frame)
+                                 found=", ".join(map(str, names)) or "-")
+            yield from _record_notes(rows, columns, path.name, path.stem, batch, offset)
+            offset += len(rows)
     except AnalyzerError:
         raise
     except Exception as exc:  # pandas/openpyxl/pyarrow raise many types for unreadable files
         raise InputError("notes.unreadable_table", path=str(path), detail=f"{type(exc).__name__}: {exc}"[:200]) from None
 
 
-def _frame_notes(frame, source: str, stem: str, batch: NoteBatch, offset: int = 0) -> Iterator[Note]:
-    """Notes of a DataFrame with the note columns (row numbers name the source); skips go to ``batch``."""
-    for number, row in enumerate(frame.to_dict(orient="records"), start=offset + 1):
-        note = _row_to_note(row, f"{source}:{number}", f"{stem}-{number}", batch)
+def _record_notes(rows: Iterable[Mapping], columns: Mapping[str, str], source: str, stem: str, batch: NoteBatch,
+                  offset: int = 0) -> Iterator[Note]:
+    """Notes of table rows (``columns`` maps a note field to the column holding it; row numbers name the
+    source); skips go to ``batch``."""
+    sources = {f: columns.get(f, f) for f in (*NOTE_FIELDS, "setting")}
+    for number, row in enumerate(rows, start=offset + 1):
+        fields = {f: row.get(column) for f, column in sources.items()}
+        note = _row_to_note(fields, f"{source}:{number}", f"{stem}-{number}", batch)
         if note is not None:
             yield note
 
@@ -342,6 +355,6 @@ def notes_from_frame(frame, columns: Mapping[str, str] | None = None) -> NoteBat
         raise InputError("notes.missing_columns", path="DataFrame", columns=", ".join(missing),
                          found=", ".join(map(str, frame.columns)) or "-")
     batch = NoteBatch()
-    renamed = frame.rename(columns={columns.get(f, f): f for f in NOTE_FIELDS})
-    batch.notes = list(_deduplicated(_frame_notes(renamed, "DataFrame", "row", batch), batch))
+    records = frame.to_dict(orient="records")
+    batch.notes = list(_deduplicated(_record_notes(records, columns, "DataFrame", "row", batch), batch))
     return batch

@@ -19,12 +19,15 @@ Differences from the stock Indonesian tokenizer, all measured on session notes:
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable
+from itertools import islice
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from analyzer import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -52,7 +55,10 @@ def _special_cases() -> dict[str, list[dict]]:
     from spacy.lang.id.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
     from spacy.symbols import NORM, ORTH
 
-    rules = {k: v for k, v in TOKENIZER_EXCEPTIONS.items() if "-" not in k}
+    # Hyphenated forms are left to the token pattern; whitespace-only rules (" ", "\n", "\t", "\xa0") only say a
+    # whitespace run is one token, which the tokenizer does anyway, but a rule match stops spaCy from caching
+    # anything else in that text (see ``tokenize``), and almost every note has a line break.
+    rules = {k: v for k, v in TOKENIZER_EXCEPTIONS.items() if "-" not in k and not k.isspace()}
     for abbr, norm in normalize.abbreviations().items():
         for form in {abbr, abbr.lower(), abbr.upper(), abbr[:1].upper() + abbr[1:].lower()}:
             rules[form] = [{ORTH: form, NORM: norm}]
@@ -74,6 +80,7 @@ def _make_tokenizer(nlp: "Language"):
         infix_finditer=compile_infix_regex(defaults.infixes).finditer,
         token_match=_TOKEN_MATCH,
         url_match=defaults.url_match,
+        max_cache_size=CACHE_CHUNKS,
     )
 
 
@@ -96,6 +103,49 @@ def get_nlp() -> "Language":
     nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+CACHE_CHUNKS = 100_000  # whitespace-delimited chunks whose tokenisation spaCy keeps (spaCy's default: 10,000)
+
+
+class _ChunkPrimer:
+    """Keeps spaCy's tokenizer cache useful on whole notes.
+
+    The tokenizer caches how it split each whitespace-delimited chunk (``"klien."`` → ``klien`` ``.``), but once
+    a special case (an abbreviation such as ``Ny.`` or ``Kec.``) has matched in a text it saves nothing more for
+    the rest of that text, so in most notes most chunks were split again on every occurrence. Tokenising each
+    chunk not seen before on its own first fills the cache. Tokens are unchanged: the cache holds exactly what
+    the tokenizer computes for the chunk (a test compares against an unprimed tokenizer)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.seen: set[str] = set()
+
+    def prime(self, tokenizer, texts: list[str]) -> None:
+        if len(self.seen) >= self.limit:  # the tokenizer's cache is full: priming would not be kept
+            return
+        chunks: set[str] = set()
+        for text in texts:
+            chunks.update(text.split())
+        new = chunks - self.seen
+        for chunk in new:
+            tokenizer(chunk)
+        self.seen |= new
+
+
+_PRIMER = _ChunkPrimer(CACHE_CHUNKS)
+
+
+def tokenize(texts, batch_size: int = 256) -> Iterator["Doc"]:
+    """Tokenise many texts with the shared pipeline's tokenizer (a batch at a time, priming its cache)."""
+    tokenizer = get_nlp().tokenizer
+    iterator = iter(texts)
+    while True:
+        batch = list(islice(iterator, batch_size))
+        if not batch:
+            return
+        _PRIMER.prime(tokenizer, batch)
+        yield from tokenizer.pipe(batch)
 
 
 class _FeatureCache:
@@ -121,13 +171,50 @@ _NUMERIC = re.compile(r"^[\d.,:/-]+$|^rp[\d.,-]+$")
 _CACHE = _FeatureCache()
 
 
-def feature_list(vocab, orths: list[int]) -> list[str]:
-    """The feature strings of a sequence of tokens (by orth id), "" for punctuation and spaces."""
-    get = _CACHE.by_orth.get
-    feats = [get(o) for o in orths]
-    if None in feats:
-        feats = [f if f is not None else _CACHE.lookup(vocab, o) for f, o in zip(feats, orths)]
-    return feats
+class FeatureWords:
+    """Feature words as integers: every distinct feature word gets an id for the life of the process
+    (``words[id]`` is the word), and every lexeme the ids of its feature words (none for punctuation and
+    spaces, several for a multi-word norm such as "orang tua"). Batches are then handled as integer arrays."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.by_orth: dict[int, tuple[int, ...]] = {}
+        self._lock = threading.Lock()
+
+    def _orth_ids(self, vocab, orth: int) -> tuple[int, ...]:
+        found = self.by_orth.get(orth)
+        if found is None:
+            feat = _CACHE.lookup(vocab, orth)
+            with self._lock:  # several threads of one Dask worker may intern at once
+                found = tuple(self.ids.get(w) if w in self.ids else self._add(w) for w in feat.split(" ")) \
+                    if feat else ()
+                self.by_orth[orth] = found
+        return found
+
+    def _add(self, word: str) -> int:
+        self.ids[word] = len(self.words)
+        self.words.append(word)
+        return self.ids[word]
+
+    def for_orths(self, vocab, orths: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
+        """For a sequence of tokens (orth ids): the number of feature words of each token, and all their
+        feature word ids concatenated in token order."""
+        import numpy as np
+
+        from analyzer.ragged import gather_ranges, offsets
+
+        uniq, inverse = np.unique(orths, return_inverse=True)
+        get = self.by_orth.get
+        per_orth = [get(o) or self._orth_ids(vocab, o) for o in uniq.tolist()]
+        lengths = np.fromiter(map(len, per_orth), dtype=np.int64, count=len(per_orth))
+        flat = np.fromiter((i for ids in per_orth for i in ids), dtype=np.int64, count=int(lengths.sum()))
+        token_lengths = lengths[inverse.ravel()]
+        positions = gather_ranges(offsets(lengths)[:-1][inverse.ravel()], token_lengths)
+        return token_lengths, flat[positions]
+
+
+FEATURE_WORDS = FeatureWords()
 
 
 def sentence_punct_orths(vocab) -> frozenset[int]:
@@ -162,11 +249,10 @@ def feature_strings(texts, batch_size: int = 512) -> list[str]:
     """One feature string per raw passage text, with the bare tokenizer (no sentence splitting)."""
     from spacy.attrs import ORTH
 
-    nlp = get_nlp()
-    vocab = nlp.vocab
+    vocab = get_nlp().vocab
     lookup = _CACHE.lookup
     out = []
-    for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
+    for doc in tokenize(texts, batch_size=batch_size):
         parts = [lookup(vocab, o) for o in doc.to_array(ORTH).tolist()]
         out.append(" ".join(p for p in parts if p))
     return out

@@ -42,7 +42,9 @@ def find_identifiers(text: str) -> list[Redaction]:
     return found
 
 
-_NUMBERS = re.compile("|".join((_NIK, _PHONE)))
+# Every NIK or phone number starts with a digit, "+" or "(": the lookahead rejects other positions before the
+# alternatives (each with its own lookbehind) are tried one by one; matches are the same.
+_NUMBERS = re.compile("(?=[\\d+(])(?:" + "|".join((_NIK, _PHONE)) + ")")
 _DIGIT = re.compile(r"\d")
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from analyzer.errors import ModelError
+from analyzer.ragged import gather_ranges, offsets, row_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -102,12 +103,27 @@ def _counts(pid: "np.ndarray", col: "np.ndarray", width: int, weights: "np.ndarr
     return uniq // width, uniq % width, totals
 
 
+def intern_docs(docs: Sequence[str]) -> tuple["np.ndarray", "np.ndarray", list[str]]:
+    """Feature strings as a batch of word ids (row boundaries, ids, the words): the input of
+    :meth:`ScoringPack.transform_ids`. Words are split on whitespace, as the fitted vectorizer does."""
+    import numpy as np
+
+    table: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    for doc in docs:
+        tokens = doc.split()
+        lengths.append(len(tokens))
+        ids.extend(table.setdefault(t, len(table)) for t in tokens)
+    return offsets(np.asarray(lengths, dtype=np.int64)), np.asarray(ids, dtype=np.int64), list(table)
+
+
 class ScoringPack:
     """The fitted parameters needed to score passages, as NumPy arrays (see the module docstring)."""
 
     MAX_CACHE = 500_000  # distinct words whose character buckets are kept
     SPARSE_PRODUCT_NNZ = 100_000  # above this many non-zeros, decision_function uses SciPy's sparse product
-    SPARSE_BATCH_CHARS = 40_000  # from this much feature text (~6,000 words) on, score() uses SciPy
+    SPARSE_BATCH_WORDS = 6_000  # from this many words on, score() uses SciPy
 
     def __init__(self, word_terms: Sequence[str], word_idf, word_ngrams, char_idf, char_ngrams, char_rows,
                  word_weights, char_weights, bias) -> None:
@@ -137,6 +153,7 @@ class ScoringPack:
         self._word_ids: dict[str, int] = {}
         self._word_buckets: list[tuple] = []
         self._cache_lock = threading.Lock()
+        self._tables: tuple | None = None
         self._char_weights_zero: np.ndarray | None = None
         self._slot_zero: np.ndarray | None = None
 
@@ -243,26 +260,64 @@ class ScoringPack:
         return cls.from_bytes(data, str(path))
 
     # features ---------------------------------------------------------------------------------------------
-    def _word_block(self, docs: Sequence[str]):
+    def _ngram_tables(self):
+        """The word vocabulary as integers (built on first use): an id per word occurring in any term, and per
+        n-gram length the sorted keys ``((id1 * P) + id2) * P ...`` of the terms with their columns."""
         import numpy as np
 
-        get = self.vocabulary.get
+        if self._tables is None:
+            parts: dict[str, int] = {}
+            split = [t.split(" ") for t in self.word_terms]
+            for words in split:
+                for w in words:
+                    parts.setdefault(w, len(parts))
+            size = max(len(parts), 1)
+            if size ** self.word_ngrams[1] >= 2 ** 62:
+                raise ModelError("model.corrupt", path=PACK_FILE, detail="word n-grams too long")
+            by_length: dict[int, tuple[list[int], list[int]]] = {}
+            for col, words in enumerate(split):
+                key = 0
+                for w in words:
+                    key = key * size + parts[w]
+                keys, cols = by_length.setdefault(len(words), ([], []))
+                keys.append(key)
+                cols.append(col)
+            grams = {}
+            for n, (keys, cols) in by_length.items():
+                keys_arr, cols_arr = np.asarray(keys, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+                order = np.argsort(keys_arr, kind="stable")
+                grams[n] = (keys_arr[order], cols_arr[order])
+            self._tables = (parts, size, grams)
+        return self._tables
+
+    def _word_block(self, pid: "np.ndarray", strings: Sequence[str], inverse: "np.ndarray", n_docs: int):
+        """The word block as sorted (row, column, value) triples. ``strings[inverse[i]]`` is the i-th token of
+        the batch and ``pid[i]`` its passage (passages are contiguous)."""
+        import numpy as np
+
+        parts, size, grams = self._ngram_tables()
+        get = parts.get
+        part = np.fromiter((get(w, -1) for w in strings), dtype=np.int64, count=len(strings))[inverse]
+        found_rows, found_cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         lo, hi = self.word_ngrams
-        cols: list[int] = []
-        lengths: list[int] = []
-        for doc in docs:
-            tokens = doc.split()
-            found: list = []
-            if lo <= 1:
-                found.extend(map(get, tokens))
-            for n in range(max(lo, 2), hi + 1):
-                found.extend(map(get, map(" ".join, zip(*(tokens[k:] for k in range(n))))))
-            hits = [c for c in found if c is not None]
-            cols.extend(hits)
-            lengths.append(len(hits))
-        pid = np.repeat(np.arange(len(docs)), lengths)
-        rows, col, counts = _counts(pid, np.asarray(cols, dtype=np.int64), max(self.n_word, 1))
-        return rows, col, _tfidf_l2(rows, counts, self.word_idf[col], len(docs))
+        for n in range(lo, hi + 1):
+            m = len(part) - n + 1
+            if m <= 0 or n not in grams:
+                continue
+            ok = part[:m] >= 0
+            key = part[:m].copy()
+            for k in range(1, n):  # the next word, in the same passage
+                nxt = part[k:k + m]
+                ok &= (nxt >= 0) & (pid[k:k + m] == pid[:m])
+                key = key * size + nxt
+            keys, cols = grams[n]
+            cand = np.flatnonzero(ok)
+            pos = np.minimum(np.searchsorted(keys, key[cand]), len(keys) - 1)
+            hit = keys[pos] == key[cand]
+            found_rows.append(pid[cand[hit]])
+            found_cols.append(cols[pos[hit]])
+        rows, col, counts = _counts(np.concatenate(found_rows), np.concatenate(found_cols), max(self.n_word, 1))
+        return rows, col, _tfidf_l2(rows, counts, self.word_idf[col], n_docs)
 
     def _word_id(self, word: str) -> int:
         """Compute and cache one word's character buckets and counts; returns its cache id."""
@@ -277,73 +332,59 @@ class ScoringPack:
         self._word_buckets.append((idx, counts.astype(np.float64)))
         return wid
 
-    def _char_occurrences(self, docs: Sequence[str]):
-        """Every word occurrence of ``docs`` (lower-cased, as the hasher sees it): its passage, its index among
-        the batch's distinct words, and those words' cached buckets as one CSR block (indptr, buckets,
-        counts). ``None`` when the batch has no words."""
+    def _char_occurrences(self, strings: Sequence[str], inverse: "np.ndarray"):
+        """For every token (``strings[inverse[i]]``, lower-cased as the hasher sees it): its index among the
+        batch's distinct lower-cased words, and those words' cached buckets as one CSR block (indptr,
+        buckets, counts)."""
         import numpy as np
 
-        words: list[str] = []
-        lengths: list[int] = []
-        for doc in docs:
-            split = doc.lower().split()
-            lengths.append(len(split))
-            words.extend(split)
-        if not words:
-            return None
+        lowered = [w.lower() for w in strings]
         with self._cache_lock:  # a Dask worker may run several threads on one model
-            if len(self._word_ids) + len(words) > self.MAX_CACHE:
+            if len(self._word_ids) + len(lowered) > self.MAX_CACHE:
                 self._word_ids.clear()
                 self._word_buckets.clear()
             get = self._word_ids.get
-            occ_words = [get(w) for w in words]
-            for i, wid in enumerate(occ_words):
+            cache_ids = [get(w) for w in lowered]
+            for i, wid in enumerate(cache_ids):
                 if wid is None:
-                    occ_words[i] = get(words[i]) if words[i] in self._word_ids else self._word_id(words[i])
-            uniq, inverse = np.unique(np.asarray(occ_words, dtype=np.int64), return_inverse=True)
+                    cache_ids[i] = get(lowered[i]) if lowered[i] in self._word_ids else self._word_id(lowered[i])
+            uniq, distinct = np.unique(np.asarray(cache_ids, dtype=np.int64), return_inverse=True)
             pieces = [self._word_buckets[w] for w in uniq.tolist()]
-        occ_pid = np.repeat(np.arange(len(docs)), lengths)
         indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
         np.cumsum(np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces)), out=indptr[1:])
         buckets = np.concatenate([p[0] for p in pieces])
         counts = np.concatenate([p[1] for p in pieces])
-        return occ_pid, inverse.ravel(), (indptr, buckets, counts)
+        return distinct.ravel()[inverse], (indptr, buckets, counts)
 
-    def _char_block(self, docs: Sequence[str]):
+    def _char_block(self, pid: "np.ndarray", strings: Sequence[str], inverse: "np.ndarray", n_docs: int):
         """The character block as sorted (row, column, value) triples (NumPy only)."""
         import numpy as np
 
-        found = self._char_occurrences(docs)
-        if found is None:
+        if not len(inverse):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
-        occ_pid, inverse, (indptr, buckets, counts) = found
+        occ, (indptr, buckets, counts) = self._char_occurrences(strings, inverse)
         sizes = np.diff(indptr)
-        occ_sizes = sizes[inverse]
-        total = int(occ_sizes.sum())
-        offsets = np.cumsum(occ_sizes) - occ_sizes
-        positions = np.repeat(indptr[:-1][inverse] - offsets, occ_sizes) + np.arange(total)
-        rows, col, totals = _counts(np.repeat(occ_pid, occ_sizes), buckets[positions], self.n_char,
-                                    counts[positions])
-        return rows, col, _tfidf_l2(rows, totals, self.char_idf[col], len(docs))
+        occ_sizes = sizes[occ]
+        positions = gather_ranges(indptr[:-1][occ], occ_sizes)
+        rows, col, totals = _counts(np.repeat(pid, occ_sizes), buckets[positions], self.n_char, counts[positions])
+        return rows, col, _tfidf_l2(rows, totals, self.char_idf[col], n_docs)
 
-    def _char_scores_sparse(self, docs: Sequence[str]) -> "np.ndarray":
+    def _char_scores_sparse(self, pid: "np.ndarray", strings: Sequence[str], inverse: "np.ndarray",
+                            n_docs: int) -> "np.ndarray":
         """The character block's contribution to the linear scores for a large batch, with SciPy: counts as
         (passages × distinct words) @ (distinct words × buckets), then tf-idf, L2 and the product with the
         used weight rows (unused buckets point at a zero row) — no sorting, no merged matrix."""
         import numpy as np
         from scipy import sparse
 
-        n_docs = len(docs)
-        found = self._char_occurrences(docs)
-        if found is None:
+        if not len(inverse):
             return np.zeros((n_docs, self.n_targets))
-        occ_pid, inverse, (indptr, buckets, counts) = found
-        per_doc = sparse.csr_matrix((np.ones(len(inverse)), (occ_pid, inverse)),
-                                    shape=(n_docs, len(indptr) - 1))
+        occ, (indptr, buckets, counts) = self._char_occurrences(strings, inverse)
+        per_doc = sparse.csr_matrix((np.ones(len(occ)), (pid, occ)), shape=(n_docs, len(indptr) - 1))
         matrix = (per_doc @ sparse.csr_matrix((counts, buckets, indptr), shape=(len(indptr) - 1, self.n_char)))
         matrix = matrix.tocsr()
-        rows = np.repeat(np.arange(n_docs), np.diff(matrix.indptr))
+        rows = row_ids(matrix.indptr)
         values = _tfidf_l2(rows, matrix.data, self.char_idf[matrix.indices], n_docs)
         if self._char_weights_zero is None:
             self._char_weights_zero = np.vstack([self.char_weights, np.zeros((1, self.n_targets))])
@@ -352,14 +393,29 @@ class ScoringPack:
                                     shape=(n_docs, len(self._char_weights_zero)))
         return np.asarray(scoring @ self._char_weights_zero)
 
-    def transform(self, docs: Sequence[str]) -> FeatureRows:
-        """The feature matrix of the fitted ``FeatureUnion`` for feature strings."""
+    @staticmethod
+    def _tokens(indptr: "np.ndarray", ids: "np.ndarray", words: Sequence[str]):
+        """A batch given as word ids: each token's passage, the batch's distinct words, each token's index
+        among them."""
         import numpy as np
 
-        docs = list(docs)
-        w_rows, w_col, w_val = self._word_block(docs)
+        uniq, inverse = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
+        return row_ids(indptr), [words[i] for i in uniq.tolist()], inverse.ravel()
+
+    def transform(self, docs: Sequence[str]) -> FeatureRows:
+        """The feature matrix of the fitted ``FeatureUnion`` for feature strings."""
+        return self.transform_ids(*intern_docs(docs))
+
+    def transform_ids(self, indptr: "np.ndarray", ids: "np.ndarray", words: Sequence[str]) -> FeatureRows:
+        """The feature matrix for passages given as word ids: passage ``i`` is the words
+        ``words[j] for j in ids[indptr[i]:indptr[i + 1]]`` (what ``segment.segment_batch`` produces)."""
+        import numpy as np
+
+        n_docs = len(indptr) - 1
+        pid, strings, inverse = self._tokens(indptr, ids, words)
+        w_rows, w_col, w_val = self._word_block(pid, strings, inverse, n_docs)
         if self.char_ngrams:
-            c_rows, c_col, c_val = self._char_block(docs)
+            c_rows, c_col, c_val = self._char_block(pid, strings, inverse, n_docs)
             rows = np.concatenate([w_rows, c_rows])
             col = np.concatenate([w_col, c_col + self.n_word])
             val = np.concatenate([w_val, c_val])
@@ -369,9 +425,7 @@ class ScoringPack:
             rows, col, val = rows[order], col[order], val[order]
         else:
             rows, col, val = w_rows, w_col, w_val
-        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
-        return FeatureRows(indptr, col, val, (len(docs), self.n_features))
+        return FeatureRows(offsets(np.bincount(rows, minlength=n_docs)), col, val, (n_docs, self.n_features))
 
     # scores -----------------------------------------------------------------------------------------------
     def decision_function(self, features: FeatureRows, chunk: int = 50_000) -> "np.ndarray":
@@ -403,26 +457,31 @@ class ScoringPack:
         return out
 
     def score(self, docs: Sequence[str]) -> tuple["np.ndarray", FeatureRows]:
-        """Probabilities (passages × targets) and the word block (for evidence) of feature strings.
+        """Probabilities (passages × targets) and the word block (for evidence) of feature strings."""
+        return self.score_ids(*intern_docs(docs))
 
-        A single note takes the NumPy path (:meth:`transform`, then the product); a large batch computes the
-        character block with SciPy sparse products, which is faster. Both give the pipeline's scores (tests)."""
+    def score_ids(self, indptr: "np.ndarray", ids: "np.ndarray", words: Sequence[str]) \
+            -> tuple["np.ndarray", FeatureRows]:
+        """Probabilities and the word block of passages given as word ids (see :meth:`transform_ids`).
+
+        A single note takes the NumPy path (:meth:`transform_ids`, then the product); a large batch computes
+        the character block with SciPy sparse products, which is faster. Both give the pipeline's scores
+        (tests)."""
         import numpy as np
 
-        docs = list(docs)
-        if not self.char_ngrams or sum(map(len, docs)) < self.SPARSE_BATCH_CHARS:
-            features = self.transform(docs)
+        if not self.char_ngrams or len(ids) < self.SPARSE_BATCH_WORDS:
+            features = self.transform_ids(indptr, ids, words)
             return self.predict_proba(features), features
         from scipy import sparse
 
-        rows, col, val = self._word_block(docs)
-        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
-        words = FeatureRows(indptr, col, val, (len(docs), self.n_features))
-        z = sparse.csr_matrix((val, col, indptr), shape=(len(docs), self.n_word)) @ self.word_weights
-        z += self._char_scores_sparse(docs)
+        n_docs = len(indptr) - 1
+        pid, strings, inverse = self._tokens(indptr, ids, words)
+        rows, col, val = self._word_block(pid, strings, inverse, n_docs)
+        word_ptr = offsets(np.bincount(rows, minlength=n_docs))
+        z = sparse.csr_matrix((val, col, word_ptr), shape=(n_docs, self.n_word)) @ self.word_weights
+        z += self._char_scores_sparse(pid, strings, inverse, n_docs)
         z += self.bias
-        return _logistic(z), words
+        return _logistic(z), FeatureRows(word_ptr, col, val, (n_docs, self.n_features))
 
     def predict_proba(self, features: FeatureRows) -> "np.ndarray":
         """Probabilities (the logistic function of :meth:`decision_function`)."""

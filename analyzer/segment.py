@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from analyzer import normalize
-from analyzer.pipeline import feature_list, sentence_punct_orths
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 MAX_SENTENCES = 4
 MAX_WORDS = 90
@@ -55,7 +58,7 @@ def is_header_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    match = _KEY_VALUE.match(stripped)
+    match = _KEY_VALUE.match(stripped) if ":" in stripped else None
     if match and _key(match.group("key")) in normalize.header_keys():
         value = match.group("value")
         return not value.startswith(("\"", "“", "'"))
@@ -108,64 +111,46 @@ def _token_attrs() -> list[int]:
     return _ATTRS
 
 
-class _DocArrays:
-    """Token attributes of one Doc as plain lists (no per-token Python objects): feature strings, whether a
-    token is a word, whether it ends a sentence (spaCy sentencizer's rule), and character offsets."""
+@dataclass
+class PassageBatch:
+    """The passages of a batch of notes as parallel columns (passage ``i`` of the batch belongs to note
+    ``note[i]``, is its ``index[i]``-th passage and spans ``text == notes[note[i]][start[i]:end[i]]``), with
+    every passage's feature words as integer ids: ``feature_ids[feature_ptr[i]:feature_ptr[i + 1]]``, where
+    ``words[id]`` is the word."""
 
-    __slots__ = ("feats", "is_word", "ends", "starts_char", "ends_char", "n", "word_prefix")
+    n_notes: int
+    note: list[int]
+    index: list[int]
+    start: list[int]
+    end: list[int]
+    kind: list[str]
+    text: list[str]
+    feature_ptr: "np.ndarray"
+    feature_ids: "np.ndarray"
+    words: Sequence[str]
 
-    def __init__(self, doc) -> None:
-        vocab = doc.vocab
-        self.n = n = len(doc)
-        if not n:
-            self.feats, self.is_word, self.starts_char, self.ends_char, self.word_prefix, self.ends = (
-                [], [], [], [], [0], [])
-            return
-        orths, punct, space, idx, length = doc.to_array(_token_attrs()).T.tolist()
-        self.feats = feature_list(vocab, orths)
-        self.is_word = is_word = [not (p or s) for p, s in zip(punct, space)]
-        self.starts_char = idx
-        self.ends_char = [i + n_chars for i, n_chars in zip(idx, length)]
-        prefix = [0] * (n + 1)
-        total = 0
-        for i, w in enumerate(is_word, 1):
-            total += w
-            prefix[i] = total
-        self.word_prefix = prefix
-        # sentence starts, as spaCy's Sentencizer decides them: after a sentence-final punctuation token, the
-        # next token that is neither punctuation nor sentence-final punctuation opens a new sentence
-        punct_chars = sentence_punct_orths(vocab)
-        self.ends = []
-        seen_period = False
-        start = 0
-        for i, orth in enumerate(orths):
-            if orth in punct_chars:
-                seen_period = True
-            elif seen_period and not punct[i]:
-                self.ends.append((start, i))
-                start, seen_period = i, False
-        self.ends.append((start, n))
+    def __len__(self) -> int:
+        return len(self.note)
 
-    def words(self, s: int, e: int) -> int:
-        return self.word_prefix[e] - self.word_prefix[s]
+    def tokens(self, i: int) -> tuple[str, ...]:
+        """The normalised feature words of passage ``i``."""
+        words = self.words
+        return tuple(words[w] for w in self.feature_ids[self.feature_ptr[i]:self.feature_ptr[i + 1]].tolist())
 
-    def tokens(self, s: int, e: int) -> tuple[str, ...]:
-        return tuple(w for f in self.feats[s:e] if f for w in f.split(" "))
-
-    def chars(self, s: int, e: int) -> tuple[int, int]:
-        return self.starts_char[s], self.ends_char[e - 1]
+    def by_note(self) -> list[list[Passage]]:
+        """The passages as :class:`Passage` objects, one list per note."""
+        out: list[list[Passage]] = [[] for _ in range(self.n_notes)]
+        for i, (note, index, start, end, kind, text) in enumerate(
+                zip(self.note, self.index, self.start, self.end, self.kind, self.text)):
+            out[note].append(Passage(index, start, end, text, kind, self.tokens(i)))
+        return out
 
 
-def _windows(arrays: _DocArrays) -> Iterator[tuple[int, int]]:
-    """Token ranges of a body block: the whole block when short, otherwise windows of whole sentences."""
-    sents = arrays.ends
-    if len(sents) <= MAX_SENTENCES and arrays.words(0, arrays.n) <= MAX_WORDS:
-        if arrays.n:
-            yield 0, arrays.n
-        return
+def _window_groups(sentences: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
+    """Token ranges of a long body block: consecutive whole sentences ``(start, end, words)``, at most
+    ``WINDOW_SENTENCES`` sentences and ``WINDOW_WORDS`` words a window (a longer sentence stays whole)."""
     group_start, group_end, count, words = None, 0, 0, 0
-    for s, e in sents:
-        n = arrays.words(s, e)
+    for s, e, n in sentences:
         if group_start is not None and (count >= WINDOW_SENTENCES or words + n > WINDOW_WORDS):
             yield group_start, group_end
             group_start, count, words = None, 0, 0
@@ -178,33 +163,120 @@ def _windows(arrays: _DocArrays) -> Iterator[tuple[int, int]]:
         yield group_start, group_end
 
 
-def segment_notes(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Passage]]:
-    """Segment many notes, tokenising all their blocks in one tokenizer stream."""
-    from analyzer.pipeline import get_nlp
+def _note_tokens(texts: Sequence[str]):
+    """Every token of every note, as columns: note, orth, is_punct, is_space, character offset, length."""
+    import numpy as np
 
-    tokenizer = get_nlp().tokenizer
-    for text in texts:
-        blocks = []
+    from analyzer.pipeline import tokenize
+
+    attrs = _token_attrs()
+    arrays = [doc.to_array(attrs) for doc in tokenize(texts, batch_size=max(1, len(texts)))]
+    table = np.concatenate(arrays) if arrays else np.zeros((0, len(attrs)), dtype=np.uint64)
+    note = np.repeat(np.arange(len(texts), dtype=np.int64), [len(a) for a in arrays])
+    orth, punct, space, idx, length = table.T
+    return note, orth, punct.astype(bool), space.astype(bool), idx.astype(np.int64), length.astype(np.int64)
+
+
+def segment_batch(texts: Sequence[str]) -> PassageBatch:
+    """Segment many notes at once (see the module docstring): each note is tokenised once, and the sentence
+    and window boundaries and feature words of the whole batch are computed on token arrays."""
+    import numpy as np
+
+    from analyzer.pipeline import FEATURE_WORDS, get_nlp, sentence_punct_orths
+    from analyzer.ragged import gather_ranges, offsets
+
+    texts = list(texts)
+    vocab = get_nlp().vocab
+    b_note, b_start, b_end, b_header = [], [], [], []
+    for n, text in enumerate(texts):
         for kind, raw_start, raw_end in _blocks(text):
             start, end = _trim(text, raw_start, raw_end)
             if start < end:
-                blocks.append((kind, start, end))
-        docs = tokenizer.pipe((text[s:e] for _, s, e in blocks), batch_size=batch_size)
-        passages: list[Passage] = []
-        for (kind, start, end), doc in zip(blocks, docs):
-            arrays = _DocArrays(doc)
-            ranges = [(0, arrays.n)] if kind == "header" else list(_windows(arrays))
-            for ts, te in ranges:
-                if kind == "header" or not arrays.n:
-                    cs, ce = 0, end - start
-                else:
-                    cs, ce = arrays.chars(ts, te)
-                ps, pe = _trim(text, start + cs, start + ce)
-                if ps < pe:
-                    passages.append(Passage(len(passages), ps, pe, text[ps:pe], kind, arrays.tokens(ts, te)))
-        yield passages
+                b_note.append(n)
+                b_start.append(start)
+                b_end.append(end)
+                b_header.append(kind == "header")
+    n_blocks = len(b_note)
+
+    # tokens of the whole notes, kept when they fall inside a block (in batch-wide character positions)
+    t_note, orth, punct, space, idx, length = _note_tokens(texts)
+    base = offsets(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    where = base[t_note] + idx
+    block_start = base[np.asarray(b_note, dtype=np.int64)] + np.asarray(b_start, dtype=np.int64)
+    block_end = base[np.asarray(b_note, dtype=np.int64)] + np.asarray(b_end, dtype=np.int64)
+    blk = np.searchsorted(block_start, where, side="right") - 1
+    inside = blk >= 0
+    inside[inside] = where[inside] < block_end[blk[inside]]
+    keep = np.flatnonzero(inside)
+    blk, orth, punct, space, idx, length = blk[keep], orth[keep], punct[keep], space[keep], idx[keep], length[keep]
+    n_tokens = len(blk)
+    first = np.searchsorted(blk, np.arange(n_blocks), side="left")
+    last = np.searchsorted(blk, np.arange(n_blocks), side="right")
+    words_before = offsets(~(punct | space))  # words among the tokens before each position
+
+    # sentence starts, as spaCy's Sentencizer decides them: after a sentence-final punctuation token, the next
+    # token that is neither punctuation nor sentence-final punctuation opens a new sentence
+    final = np.isin(orth, np.fromiter(sentence_punct_orths(vocab), dtype=np.uint64))
+    finals_before = offsets(final)
+    candidates = np.flatnonzero(~(punct | final))
+    since = first[blk[candidates]]
+    if len(candidates) > 1:
+        same_block = blk[candidates[1:]] == blk[candidates[:-1]]
+        since[1:][same_block] = candidates[:-1][same_block] + 1
+    opens = candidates[finals_before[candidates] > finals_before[since]]
+    sent_start = np.sort(np.concatenate([first[first < last], opens]))
+    sent_end = np.minimum(np.append(sent_start[1:], n_tokens), last[blk[sent_start]])
+    sent_words = words_before[sent_end] - words_before[sent_start]
+    sent_ptr = offsets(np.bincount(blk[sent_start], minlength=n_blocks))
+    block_words = words_before[last] - words_before[first]
+    whole = (np.diff(sent_ptr) <= MAX_SENTENCES) & (block_words <= MAX_WORDS)
+
+    # passages: a header block whole, a short body block whole, a long one in windows of sentences
+    columns: dict[str, list] = {k: [] for k in ("note", "index", "start", "end", "kind", "text", "ts", "te")}
+    starts_char, ends_char = idx.tolist(), (idx + length).tolist()
+    counter, current = 0, -1
+    for b, (note, header, ts, te, bs, be, short) in enumerate(zip(
+            b_note, b_header, first.tolist(), last.tolist(), b_start, b_end, whole.tolist())):
+        if note != current:
+            counter, current = 0, note
+        if header:
+            ranges: Iterable[tuple[int, int]] = [(ts, te)]
+        elif ts == te:
+            continue
+        elif short:
+            ranges = [(ts, te)]
+        else:
+            lo, hi = int(sent_ptr[b]), int(sent_ptr[b + 1])
+            ranges = _window_groups(list(zip(sent_start[lo:hi].tolist(), sent_end[lo:hi].tolist(),
+                                             sent_words[lo:hi].tolist())))
+        text = texts[note]
+        for ws, we in ranges:
+            ps, pe = (bs, be) if header else _trim(text, starts_char[ws], ends_char[we - 1])
+            if ps < pe:
+                for key, value in zip(columns, (note, counter, ps, pe, "header" if header else "body",
+                                                text[ps:pe], ws, we)):
+                    columns[key].append(value)
+                counter += 1
+
+    # feature words of every passage
+    per_token, flat = FEATURE_WORDS.for_orths(vocab, orth)
+    feats_before = offsets(per_token)
+    ts, te = np.asarray(columns.pop("ts"), dtype=np.int64), np.asarray(columns.pop("te"), dtype=np.int64)
+    lengths = feats_before[te] - feats_before[ts]
+    return PassageBatch(len(texts), **columns, feature_ptr=offsets(lengths),
+                        feature_ids=flat[gather_ranges(feats_before[ts], lengths)], words=FEATURE_WORDS.words)
+
+
+def segment_notes(texts: Iterable[str], notes_per_batch: int = 256) -> Iterator[list[Passage]]:
+    """Segment many notes, a batch of them at a time (see :func:`segment_batch`); one list per note."""
+    iterator = iter(texts)
+    while True:
+        chunk = list(islice(iterator, notes_per_batch))
+        if not chunk:
+            return
+        yield from segment_batch(chunk).by_note()
 
 
 def segment_note(text: str) -> list[Passage]:
     """Segment one note into passages (see module docstring)."""
-    return next(segment_notes([text]))
+    return segment_batch([text]).by_note()[0]

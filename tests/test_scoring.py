@@ -76,7 +76,8 @@ def test_numpy_scoring_equals_scikit_learn(small_model, sample_records):
         assert np.abs(model.scores_from_matrix(fast) - expected[: len(batch)]).max() < 1e-12
     assert len(model.transform(texts).data) > model.pack.SPARSE_PRODUCT_NNZ // 2
     # score(): a single note's worth of text takes the NumPy path, a large batch the SciPy path
-    assert sum(map(len, texts[:7])) < model.pack.SPARSE_BATCH_CHARS < sum(map(len, texts))
+    n_words = [len(t.split()) for t in texts]
+    assert sum(n_words[:7]) < model.pack.SPARSE_BATCH_WORDS < sum(n_words)
     for batch in (texts[:7], texts):
         probabilities, words = model.pack.score(batch)
         assert np.abs(probabilities - expected[: len(batch)]).max() < 1e-12
