@@ -231,3 +231,30 @@ def test_a_target_without_positives_still_trains_and_predicts(sample_records):
     assert not model.weights[:, j].any() and model.bias[j] < 0
     preds = model.predict_texts([r.text for r in records[:40]])
     assert all("P16" not in p.breaches for p in preds)
+
+
+def test_evidence_ranked_in_one_batch_equals_ranking_each_passage_alone(small_model, sample_records):
+    """``evidence_terms`` ranks every (passage, code) pair at once; each list equals a direct ranking of that
+    passage's word features: positive weight × TF-IDF, strongest first, ties in column order, function words
+    out, no term repeating a word of a stronger one, at most 5."""
+    from analyzer.features import feature_texts
+
+    model, _ = small_model
+    matrix = model.transform(feature_texts([r.text for r in sample_records[:60]]))
+    rows = np.repeat(np.arange(60), 3)
+    targets = np.tile([0, 7, N_APPLIED + 2], 60)
+    content = model._content_terms()
+    got = model.evidence_terms(matrix, rows, targets)
+    checked = 0
+    for (i, j), terms in zip(zip(rows.tolist(), targets.tolist()), got):
+        lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+        scored = [(-(v * model.weights[c, j]), c) for c, v in zip(matrix.indices[lo:hi], matrix.data[lo:hi])
+                  if c < model.pack.n_word and content[c] and v * model.weights[c, j] > 0]
+        expected: list[str] = []
+        for _, c in sorted(scored):
+            term = model.pack.word_terms[c]
+            if len(expected) < 5 and not any(term in o.split() or o in term for o in expected):
+                expected.append(term)
+        assert terms == expected
+        checked += bool(expected)
+    assert checked > 60

@@ -121,3 +121,17 @@ def test_unsupported_and_missing_inputs(tmp_path):
     with pytest.raises(InputError) as exc:
         read_notes([tmp_path / "nope.csv"])
     assert exc.value.key == "input.not_found"
+
+
+def test_jsonl_rows_keep_their_types_and_a_line_that_is_not_an_object_is_named(tmp_path):
+    """JSONL rows are read as they are (no DataFrame round trip): a numeric id with a missing value elsewhere
+    stays "7", not "7.0"; a line holding a list is an error naming the line."""
+    path = tmp_path / "n.jsonl"
+    path.write_text('{"note_id": 7, "worker": "Rina", "text": "Satu.", "setting": "PKH"}\n'
+                    '{"worker": "Budi", "text": "Dua."}\n', encoding="utf-8")
+    first, second = read_notes([path]).notes
+    assert (first.note_id, first.setting, second.note_id, second.setting) == ("7", "PKH", "n-2", "")
+    path.write_text('{"worker": "Rina", "text": "Satu."}\n["Budi", "Dua."]\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_notes([path])
+    assert exc.value.render("en") == f"{path} line 2: invalid JSON (not a JSON object)."

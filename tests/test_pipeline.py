@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analyzer.pipeline import get_nlp, token_features
 
 
@@ -39,3 +42,33 @@ def test_informal_note_is_normalised_and_keeps_negations():
 
 def test_multiword_norms_are_split_into_words():
     assert token_features(get_nlp()("Ortu peksos")) == ["orang", "tua", "pekerja", "sosial"]
+
+
+_CHUNKS = ["Ny.", "Tn.", "Sdr.", "Kec.", "Jl.", "dr.", "a.", "R.", "klien", "klien.", "(klien)", "dgn", "yg",
+           "tdk,", "\"ya\"", "—", "):", "8)", "(6–7/8):", "Rp1.500.000,-", "12/05/2023", "0812-3456-7890", ":)",
+           "klien-klien", "ide/nasihat", "10-12", "Dr. med", "°C.", "e-mail@contoh.id", "https://contoh.id/a",
+           "sdh.", "Ibu.\"", "KAB.:", "'", "''", "…", "?!", "(Jl.", "Jl.,"]
+_SPACES = [" ", "  ", "\n", "\n\n", "\t", "\r\n", "\u00a0", " \n ", "\n \n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_CHUNKS) | st.text(max_size=6), st.sampled_from(_SPACES)), max_size=25))
+def test_our_tokenizer_splits_like_spacy_with_every_rule_and_no_priming(parts):
+    """Dropping the whitespace-only special cases and priming the chunk cache change nothing: tokens equal
+    those of a tokenizer with all of spaCy's rules and an empty cache of its own."""
+    from spacy.lang.id.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
+    from spacy.tokenizer import Tokenizer
+
+    from analyzer.pipeline import _special_cases, tokenize
+
+    nlp = get_nlp()
+    ours = nlp.tokenizer
+    rules = dict(_special_cases())
+    rules.update({k: v for k, v in TOKENIZER_EXCEPTIONS.items() if k.isspace()})
+    reference = Tokenizer(nlp.vocab, rules=rules, prefix_search=ours.prefix_search,
+                          suffix_search=ours.suffix_search, infix_finditer=ours.infix_finditer,
+                          token_match=ours.token_match, url_match=ours.url_match)
+    text = "".join(chunk + space for chunk, space in parts)
+    expected = [(t.text, t.idx, t.whitespace_) for t in reference(text)]
+    assert [(t.text, t.idx, t.whitespace_) for t in next(tokenize([text, text]))] == expected
+    assert [(t.text, t.idx, t.whitespace_) for t in ours(text)] == expected

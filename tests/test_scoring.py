@@ -135,3 +135,26 @@ def test_threads_sharing_one_model_get_the_same_scores(small_model, sample_recor
         results = list(pool.map(lambda batch: fresh.score(batch)[0], batches))
     for got, want in zip(results, expected):
         assert np.abs(got - want).max() < 1e-12
+
+
+def test_word_ids_from_the_segmenter_score_like_feature_strings(small_model, sample_records):
+    """``score_ids`` on the segmenter's global word ids gives the scores and word block of ``score`` on the same
+    passages as feature strings (both the NumPy and the SciPy path)."""
+    from analyzer.ragged import select_rows
+    from analyzer.segment import segment_batch
+
+    model, _ = small_model
+    sizes = []
+    for notes in ([r.text for r in sample_records[:5]], ["\n\n".join(r.text for r in sample_records[i:i + 4])
+                                                        for i in range(0, 400, 4)]):
+        batch = segment_batch(notes)
+        body = np.flatnonzero(np.asarray(batch.kind) == "body")
+        indptr, ids = select_rows(batch.feature_ptr, batch.feature_ids, body)
+        by_ids, words_ids = model.pack.score_ids(indptr, ids, batch.words)
+        by_strings, words_strings = model.pack.score([" ".join(batch.tokens(i)) for i in body])
+        assert np.abs(by_ids - by_strings).max() < 1e-12
+        assert np.array_equal(words_ids.indptr, words_strings.indptr)
+        assert np.array_equal(words_ids.indices, words_strings.indices)
+        assert np.abs(words_ids.data - words_strings.data).max() < 1e-12
+        sizes.append(len(ids))
+    assert sizes[0] < model.pack.SPARSE_BATCH_WORDS < sizes[1]

@@ -80,3 +80,16 @@ def test_offsets_round_trip_on_arbitrary_unicode(notes):
     for note, passages in zip(notes, segment_notes(notes)):
         for p in passages:
             assert note[p.start : p.end] == p.text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(_alphabet, max_size=60).map("".join), min_size=1, max_size=5))
+def test_batch_segmentation_equals_one_note_at_a_time_and_tokens_equal_the_passage_alone(notes):
+    """Notes are tokenised whole and segmented as a batch; every passage's words are what tokenising its own
+    text gives, and a note's passages do not depend on the other notes of the batch."""
+    from analyzer.pipeline import feature_strings
+
+    batched = list(segment_notes(notes))
+    assert batched == [segment_note(n) for n in notes]
+    passages = [p for ps in batched for p in ps]
+    assert [" ".join(p.tokens) for p in passages] == feature_strings([p.text for p in passages])
