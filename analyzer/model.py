@@ -246,6 +246,7 @@ class CodeModel:
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
         self.gate_threshold = float(gate_threshold)
         self.metadata = dict(metadata or {})
+        self._term_words: list[list[str]] | None = None
         self.weights = pack.weights  # scoring rows (word features, then the used character buckets) × targets
         self.bias = pack.bias
         self._content: np.ndarray | None = None
@@ -336,17 +337,22 @@ class CodeModel:
         positive = contribution > 0
         entries, pair, contribution = entries[positive], pair[positive], contribution[positive]
         order = np.lexsort((entries, -contribution, pair))
-        ranked_terms = [self.pack.word_terms[c] for c in entry_col[entries[order]].tolist()]
+        ranked = entry_col[entries[order]].tolist()
         bounds = offsets(np.bincount(pair, minlength=len(rows))).tolist()
+        terms = self.pack.word_terms
+        if self._term_words is None:
+            self._term_words = [t.split() for t in terms]
+        words_of = self._term_words
         out: list[list[str]] = []
         for lo, hi in zip(bounds[:-1], bounds[1:]):
-            chosen: list[str] = []
-            for term in ranked_terms[lo:hi]:
-                if not any(term in other.split() or other in term for other in chosen):
-                    chosen.append(term)
+            chosen: list[int] = []
+            for col in ranked[lo:hi]:
+                term = terms[col]
+                if not any(term in words_of[other] or terms[other] in term for other in chosen):
+                    chosen.append(col)
                     if len(chosen) >= k:
                         break
-            out.append(chosen)
+            out.append([terms[c] for c in chosen])
         return out
 
     # prediction -------------------------------------------------------------------------------------------

@@ -113,22 +113,32 @@ class _ChunkPrimer:
 
     The tokenizer caches how it split each whitespace-delimited chunk (``"klien."`` → ``klien`` ``.``), but once
     a special case (an abbreviation such as ``Ny.`` or ``Kec.``) has matched in a text it saves nothing more for
-    the rest of that text, so in most notes most chunks were split again on every occurrence. Tokenising each
-    chunk not seen before on its own first fills the cache. Tokens are unchanged: the cache holds exactly what
-    the tokenizer computes for the chunk (a test compares against an unprimed tokenizer)."""
+    the rest of that text, so in most notes most chunks were split again on every occurrence. Priming
+    tokenises the chunks not seen before first: those that contain no special case anywhere in one text (so
+    all are cached), the few others one by one. Tokens are unchanged: the cache holds exactly what the
+    tokenizer computes for a chunk (a test compares against an unprimed tokenizer with every rule)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.seen: set[str] = set()
+        self._special: re.Pattern | None = None
 
     def prime(self, tokenizer, texts: list[str]) -> None:
         if len(self.seen) >= self.limit:  # the tokenizer's cache is full: priming would not be kept
             return
+        if self._special is None:
+            keys = sorted(tokenizer.rules or {}, key=len, reverse=True)
+            self._special = re.compile("|".join(map(re.escape, keys))) if keys else re.compile(r"(?!)")
         chunks: set[str] = set()
         for text in texts:
             chunks.update(text.split())
         new = chunks - self.seen
-        for chunk in new:
+        if not new:
+            return
+        search = self._special.search
+        plain = [c for c in new if not search(c)]
+        tokenizer(" ".join(plain))
+        for chunk in new.difference(plain):
             tokenizer(chunk)
         self.seen |= new
 
@@ -197,20 +207,20 @@ class FeatureWords:
         self.words.append(word)
         return self.ids[word]
 
-    def for_orths(self, vocab, orths: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
-        """For a sequence of tokens (orth ids): the number of feature words of each token, and all their
+    def for_orths(self, vocab, uniq: "np.ndarray", inverse: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
+        """For a sequence of tokens given as distinct orth ids and each token's index among them
+        (``np.unique(orths, return_inverse=True)``): the number of feature words of each token, and all their
         feature word ids concatenated in token order."""
         import numpy as np
 
         from analyzer.ragged import gather_ranges, offsets
 
-        uniq, inverse = np.unique(orths, return_inverse=True)
         get = self.by_orth.get
         per_orth = [get(o) or self._orth_ids(vocab, o) for o in uniq.tolist()]
         lengths = np.fromiter(map(len, per_orth), dtype=np.int64, count=len(per_orth))
         flat = np.fromiter((i for ids in per_orth for i in ids), dtype=np.int64, count=int(lengths.sum()))
-        token_lengths = lengths[inverse.ravel()]
-        positions = gather_ranges(offsets(lengths)[:-1][inverse.ravel()], token_lengths)
+        token_lengths = lengths[inverse]
+        positions = gather_ranges(offsets(lengths)[:-1][inverse], token_lengths)
         return token_lengths, flat[positions]
 
 

@@ -319,18 +319,25 @@ class ScoringPack:
         rows, col, counts = _counts(np.concatenate(found_rows), np.concatenate(found_cols), max(self.n_word, 1))
         return rows, col, _tfidf_l2(rows, counts, self.word_idf[col], n_docs)
 
-    def _word_id(self, word: str) -> int:
-        """Compute and cache one word's character buckets and counts; returns its cache id."""
+    def _add_words(self, words: Sequence[str]) -> None:
+        """Compute and cache the character buckets and counts of new words (all at once)."""
         import numpy as np
         from murmurhash.mrmr import hash as murmur
 
+        lo, hi = self.char_ngrams
+        grams = [char_wb_ngrams(w, lo, hi) for w in words]
+        hashes = np.fromiter((murmur(g) for gs in grams for g in gs), dtype=np.int64)
         n = self.n_char
-        buckets = [_bucket(murmur(g), n) for g in char_wb_ngrams(word, *self.char_ngrams)]
-        idx, counts = np.unique(np.asarray(buckets, dtype=np.int64), return_counts=True)
-        wid = len(self._word_buckets)
-        self._word_ids[word] = wid
-        self._word_buckets.append((idx, counts.astype(np.float64)))
-        return wid
+        buckets = np.abs(hashes) % n
+        buckets[hashes == _INT32_MIN] = _bucket(_INT32_MIN, n)
+        owner = np.repeat(np.arange(len(words), dtype=np.int64), [len(gs) for gs in grams])
+        keys, counts = np.unique(owner * n + buckets, return_counts=True)
+        bounds = np.searchsorted(keys // n, np.arange(len(words) + 1)).tolist()
+        idx, counts = keys % n, counts.astype(np.float64)
+        first = len(self._word_buckets)
+        for k, word in enumerate(words):
+            self._word_ids[word] = first + k
+            self._word_buckets.append((idx[bounds[k]:bounds[k + 1]], counts[bounds[k]:bounds[k + 1]]))
 
     def _char_occurrences(self, strings: Sequence[str], inverse: "np.ndarray"):
         """For every token (``strings[inverse[i]]``, lower-cased as the hasher sees it): its index among the
@@ -343,12 +350,12 @@ class ScoringPack:
             if len(self._word_ids) + len(lowered) > self.MAX_CACHE:
                 self._word_ids.clear()
                 self._word_buckets.clear()
-            get = self._word_ids.get
-            cache_ids = [get(w) for w in lowered]
-            for i, wid in enumerate(cache_ids):
-                if wid is None:
-                    cache_ids[i] = get(lowered[i]) if lowered[i] in self._word_ids else self._word_id(lowered[i])
-            uniq, distinct = np.unique(np.asarray(cache_ids, dtype=np.int64), return_inverse=True)
+            known = self._word_ids
+            new = list(dict.fromkeys(w for w in lowered if w not in known))
+            if new:
+                self._add_words(new)
+            uniq, distinct = np.unique(np.fromiter(map(known.__getitem__, lowered), dtype=np.int64,
+                                                   count=len(lowered)), return_inverse=True)
             pieces = [self._word_buckets[w] for w in uniq.tolist()]
         indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
         np.cumsum(np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces)), out=indptr[1:])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -47,6 +48,7 @@ class Passage:
         return self.kind == "header"
 
 
+@lru_cache(maxsize=4096)
 def _key(raw: str) -> str:
     key = re.sub(r"\s*/\s*", "/", raw.strip().lower())
     key = re.sub(r"\s+", " ", key)
@@ -216,7 +218,9 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
 
     # sentence starts, as spaCy's Sentencizer decides them: after a sentence-final punctuation token, the next
     # token that is neither punctuation nor sentence-final punctuation opens a new sentence
-    final = np.isin(orth, np.fromiter(sentence_punct_orths(vocab), dtype=np.uint64))
+    uniq, inverse = np.unique(orth, return_inverse=True)
+    inverse = inverse.ravel()
+    final = np.isin(uniq, np.fromiter(sentence_punct_orths(vocab), dtype=np.uint64))[inverse]
     finals_before = offsets(final)
     candidates = np.flatnonzero(~(punct | final))
     since = first[blk[candidates]]
@@ -224,7 +228,7 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
         same_block = blk[candidates[1:]] == blk[candidates[:-1]]
         since[1:][same_block] = candidates[:-1][same_block] + 1
     opens = candidates[finals_before[candidates] > finals_before[since]]
-    sent_start = np.sort(np.concatenate([first[first < last], opens]))
+    sent_start = np.sort(np.concatenate([first[first < last], opens]), kind="stable")  # merges two sorted runs
     sent_end = np.minimum(np.append(sent_start[1:], n_tokens), last[blk[sent_start]])
     sent_words = words_before[sent_end] - words_before[sent_start]
     sent_ptr = offsets(np.bincount(blk[sent_start], minlength=n_blocks))
@@ -259,7 +263,7 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
                 counter += 1
 
     # feature words of every passage
-    per_token, flat = FEATURE_WORDS.for_orths(vocab, orth)
+    per_token, flat = FEATURE_WORDS.for_orths(vocab, uniq, inverse)
     feats_before = offsets(per_token)
     ts, te = np.asarray(columns.pop("ts"), dtype=np.int64), np.asarray(columns.pop("te"), dtype=np.int64)
     lengths = feats_before[te] - feats_before[ts]
