@@ -345,14 +345,21 @@ class CodeModel:
         words_of = self._term_words
         out: list[list[str]] = []
         for lo, hi in zip(bounds[:-1], bounds[1:]):
-            chosen: list[int] = []
+            chosen: list[str] = []
+            chosen_words: set[str] = set()
             for col in ranked[lo:hi]:
                 term = terms[col]
-                if not any(term in words_of[other] or terms[other] in term for other in chosen):
-                    chosen.append(col)
+                if term in chosen_words:  # a word of a stronger term
+                    continue
+                for other in chosen:
+                    if other in term:  # contains a stronger term
+                        break
+                else:
+                    chosen.append(term)
                     if len(chosen) >= k:
                         break
-            out.append([terms[c] for c in chosen])
+                    chosen_words.update(words_of[col])
+            out.append(chosen)
         return out
 
     # prediction -------------------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ def char_wb_ngrams(word: str, lo: int, hi: int) -> list[str]:
     """The ``char_wb`` n-grams of one word, exactly as scikit-learn's ``_char_wb_ngrams`` lists them."""
     w = " " + word + " "
     size = len(w)
+    if size > hi:  # the usual case: every length fits
+        return [w[i:i + n] for n in range(lo, hi + 1) for i in range(size - n + 1)]
     grams: list[str] = []
     for n in range(lo, hi + 1):
         grams.extend(w[i:i + n] for i in range(max(1, size - n + 1)))

@@ -54,10 +54,12 @@ _SPACES = [" ", "  ", "\n", "\n\n", "\t", "\r\n", "\u00a0", " \n ", "\n \n"]
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_CHUNKS) | st.text(max_size=6), st.sampled_from(_SPACES)), max_size=25))
 def test_our_tokenizer_splits_like_spacy_with_every_rule_and_no_priming(parts):
-    """Dropping the whitespace-only special cases and priming the chunk cache change nothing: tokens equal
-    those of a tokenizer with all of spaCy's rules and an empty cache of its own."""
+    """Dropping the whitespace-only special cases, the faster prefix finder and priming the chunk cache change
+    nothing: tokens equal those of a tokenizer with all of spaCy's rules, its prefix regex and an empty cache of
+    its own."""
     from spacy.lang.id.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
     from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_prefix_regex
 
     from analyzer.pipeline import _special_cases, tokenize
 
@@ -65,10 +67,23 @@ def test_our_tokenizer_splits_like_spacy_with_every_rule_and_no_priming(parts):
     ours = nlp.tokenizer
     rules = dict(_special_cases())
     rules.update({k: v for k, v in TOKENIZER_EXCEPTIONS.items() if k.isspace()})
-    reference = Tokenizer(nlp.vocab, rules=rules, prefix_search=ours.prefix_search,
+    reference = Tokenizer(nlp.vocab, rules=rules, prefix_search=compile_prefix_regex(nlp.Defaults.prefixes).search,
                           suffix_search=ours.suffix_search, infix_finditer=ours.infix_finditer,
                           token_match=ours.token_match, url_match=ours.url_match)
     text = "".join(chunk + space for chunk, space in parts)
     expected = [(t.text, t.idx, t.whitespace_) for t in reference(text)]
     assert [(t.text, t.idx, t.whitespace_) for t in next(tokenize([text, text]))] == expected
     assert [(t.text, t.idx, t.whitespace_) for t in ours(text)] == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=12) | st.sampled_from(_CHUNKS).flatmap(lambda c: st.just(c) | st.text(max_size=4).map(lambda t: t + c)))
+def test_prefix_finder_matches_spacys(chunk):
+    """Our prefix finder (``match`` at position 0) returns spaCy's prefix (``search`` with ``^`` on every
+    alternative) for any chunk."""
+    from spacy.util import compile_prefix_regex
+
+    spacy_search = compile_prefix_regex(get_nlp().Defaults.prefixes).search
+    ours = get_nlp().tokenizer.prefix_search
+    expected, found = spacy_search(chunk), ours(chunk)
+    assert (found and (found.start(), found.end())) == (expected and (expected.start(), expected.end()))
