@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from operator import itemgetter
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
     from analyzer.model import CodeModel
@@ -81,24 +83,32 @@ NOTE_FIELDS = ("note_id", "worker", "client", "date", "month", "setting")
 PASSAGE_FIELDS = ("passage", "start", "end", "kind", "text", "labels", "breaches", "evidence")
 
 
-def result_columns(notes: Sequence["Note"], payloads: Sequence[list[dict]]) -> dict[str, list]:
+def result_columns(notes: Sequence["Note"], payloads: Sequence[list[dict]]) -> dict[str, "list | np.ndarray"]:
     """The result rows of ``notes`` joined to their passages (``analyze_texts`` payloads), as columns in
-    ``COLUMNS`` order (a table is built from columns much faster than from one dict per row)."""
-    columns: dict[str, list] = {name: [] for name in COLUMNS}
-    scores: list[list[float]] = []
+    ``COLUMNS`` order: lists, and one float array per score column (a table is built from columns much faster
+    than from one dict per row)."""
+    import numpy as np
+
+    note_values: list[tuple] = []
     for note, passages in zip(notes, payloads):
-        if not passages:
-            continue
-        date = note.date.isoformat() if note.date else ""
-        month = note.date.strftime("%Y-%m") if note.date else ""
-        for name, value in zip(NOTE_FIELDS, (note.note_id, note.worker, note.client, date, month, note.setting)):
-            columns[name].extend([value] * len(passages))
-        for name in PASSAGE_FIELDS:
-            columns[name].extend(p[name] for p in passages)
-        scores.extend(p["scores"] for p in passages)
-    for name, values in zip(SCORE_COLUMNS, zip(*scores)):
+        if passages:
+            date = note.date.isoformat() if note.date else ""
+            month = note.date.strftime("%Y-%m") if note.date else ""
+            note_values.append(((note.note_id, note.worker, note.client, date, month, note.setting), len(passages)))
+    columns: dict[str, list | np.ndarray] = {}
+    for k, name in enumerate(NOTE_FIELDS):
+        values: list = []
+        for fields, count in note_values:
+            values.extend([fields[k]] * count)
+        columns[name] = values
+    rows = [p for passages in payloads for p in passages]
+    fields_of = itemgetter(*PASSAGE_FIELDS)
+    for name, values in zip(PASSAGE_FIELDS, zip(*map(fields_of, rows)) if rows else [()] * len(PASSAGE_FIELDS)):
         columns[name] = list(values)
-    return columns
+    scores = np.array([p["scores"] for p in rows], dtype=np.float64).reshape(len(rows), len(SCORE_COLUMNS))
+    for j, name in enumerate(SCORE_COLUMNS):
+        columns[name] = np.ascontiguousarray(scores[:, j])
+    return {name: columns[name] for name in COLUMNS}
 
 
 def _columns_for_chunk(notes: Sequence["Note"], model: "CodeModel", redact_text: bool) -> dict[str, list]:
