@@ -232,6 +232,25 @@ class FeatureWords:
 
 
 FEATURE_WORDS = FeatureWords()
+_FLAGS: dict[int, tuple[bool, bool, int]] = {}
+
+
+def lexeme_flags(vocab, orths: "np.ndarray") -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
+    """For distinct orth ids: whether each lexeme is punctuation, whether it is whitespace, and its length
+    (cached per lexeme, so a batch reads only ORTH and IDX from its Docs)."""
+    import numpy as np
+
+    rows = []
+    for orth in orths.tolist():
+        flags = _FLAGS.get(orth)
+        if flags is None:
+            lex = vocab[orth]
+            flags = _FLAGS[orth] = (lex.is_punct, lex.is_space, len(lex.orth_))
+        rows.append(flags)
+    if not rows:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
+    punct, space, length = zip(*rows)
+    return np.array(punct, dtype=bool), np.array(space, dtype=bool), np.array(length, dtype=np.int64)
 
 
 def sentence_punct_orths(vocab) -> frozenset[int]:

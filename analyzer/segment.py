@@ -27,7 +27,6 @@ MAX_WORDS = 90
 WINDOW_SENTENCES = 3
 WINDOW_WORDS = 70
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _KEY_VALUE = re.compile(r"^\s*(?:[-•*]\s*)?(?P<key>[^:\n\"“”]{1,40}?)\s*:\s*(?P<value>.*?)\s*$")
 _TITLE = re.compile(r"^[^a-z\n]*[A-Z][^a-z\n]*$")
 
@@ -81,22 +80,26 @@ def _blocks(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (kind, start, end) for header lines and runs of body lines within paragraphs."""
     body_start: int | None = None
     body_end = 0
-    for match in _LINE.finditer(text):
-        line = match.group()
-        if not line.strip():
+    pieces = text.split("\n")
+    if not pieces[-1]:  # a final newline ends the last line; it does not open another
+        pieces.pop()
+    start = 0
+    for piece in pieces:
+        end = min(start + len(piece) + 1, len(text))  # the line with its newline
+        if not piece.strip():
             if body_start is not None:
                 yield "body", body_start, body_end
                 body_start = None
-            continue
-        if is_header_line(line):
+        elif is_header_line(piece):
             if body_start is not None:
                 yield "body", body_start, body_end
                 body_start = None
-            yield "header", match.start(), match.end()
-            continue
-        if body_start is None:
-            body_start = match.start()
-        body_end = match.end()
+            yield "header", start, end
+        else:
+            if body_start is None:
+                body_start = start
+            body_end = end
+        start = end
     if body_start is not None:
         yield "body", body_start, body_end
 
@@ -105,11 +108,11 @@ _ATTRS: list[int] = []
 
 
 def _token_attrs() -> list[int]:
-    """The spaCy attribute ids read per token (spaCy is imported on first use)."""
+    """The spaCy attribute ids read per token (spaCy is imported on first use); the rest is per lexeme."""
     if not _ATTRS:
-        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
+        from spacy.attrs import IDX, ORTH
 
-        _ATTRS.extend([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH])
+        _ATTRS.extend([ORTH, IDX])
     return _ATTRS
 
 
@@ -166,7 +169,7 @@ def _window_groups(sentences: list[tuple[int, int, int]]) -> Iterator[tuple[int,
 
 
 def _note_tokens(texts: Sequence[str]):
-    """Every token of every note, as columns: note, orth, is_punct, is_space, character offset, length."""
+    """Every token of every note, as columns: note, orth id, character offset."""
     import numpy as np
 
     from analyzer.pipeline import tokenize
@@ -175,8 +178,7 @@ def _note_tokens(texts: Sequence[str]):
     arrays = [doc.to_array(attrs) for doc in tokenize(texts, batch_size=max(1, len(texts)))]
     table = np.concatenate(arrays) if arrays else np.zeros((0, len(attrs)), dtype=np.uint64)
     note = np.repeat(np.arange(len(texts), dtype=np.int64), [len(a) for a in arrays])
-    orth, punct, space, idx, length = table.T
-    return note, orth, punct.astype(bool), space.astype(bool), idx.astype(np.int64), length.astype(np.int64)
+    return note, table[:, 0], table[:, 1].astype(np.int64)
 
 
 def segment_batch(texts: Sequence[str]) -> PassageBatch:
@@ -184,7 +186,7 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
     and window boundaries and feature words of the whole batch are computed on token arrays."""
     import numpy as np
 
-    from analyzer.pipeline import FEATURE_WORDS, get_nlp, sentence_punct_orths
+    from analyzer.pipeline import FEATURE_WORDS, get_nlp, lexeme_flags, sentence_punct_orths
     from analyzer.ragged import gather_ranges, offsets
 
     texts = list(texts)
@@ -201,7 +203,7 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
     n_blocks = len(b_note)
 
     # tokens of the whole notes, kept when they fall inside a block (in batch-wide character positions)
-    t_note, orth, punct, space, idx, length = _note_tokens(texts)
+    t_note, orth, idx = _note_tokens(texts)
     base = offsets(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     where = base[t_note] + idx
     block_start = base[np.asarray(b_note, dtype=np.int64)] + np.asarray(b_start, dtype=np.int64)
@@ -210,7 +212,10 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
     inside = blk >= 0
     inside[inside] = where[inside] < block_end[blk[inside]]
     keep = np.flatnonzero(inside)
-    blk, orth, punct, space, idx, length = blk[keep], orth[keep], punct[keep], space[keep], idx[keep], length[keep]
+    blk, orth, idx = blk[keep], orth[keep], idx[keep]
+    uniq, inverse = np.unique(orth, return_inverse=True)
+    inverse = inverse.ravel()
+    punct, space, length = (values[inverse] for values in lexeme_flags(vocab, uniq))
     n_tokens = len(blk)
     first = np.searchsorted(blk, np.arange(n_blocks), side="left")
     last = np.searchsorted(blk, np.arange(n_blocks), side="right")
@@ -218,8 +223,6 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
 
     # sentence starts, as spaCy's Sentencizer decides them: after a sentence-final punctuation token, the next
     # token that is neither punctuation nor sentence-final punctuation opens a new sentence
-    uniq, inverse = np.unique(orth, return_inverse=True)
-    inverse = inverse.ravel()
     final = np.isin(uniq, np.fromiter(sentence_punct_orths(vocab), dtype=np.uint64))[inverse]
     finals_before = offsets(final)
     candidates = np.flatnonzero(~(punct | final))
@@ -238,6 +241,10 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
     # passages: a header block whole, a short body block whole, a long one in windows of sentences
     columns: dict[str, list] = {k: [] for k in ("note", "index", "start", "end", "kind", "text", "ts", "te")}
     starts_char, ends_char = idx.tolist(), (idx + length).tolist()
+    sentences = list(zip(sent_start.tolist(), sent_end.tolist(), sent_words.tolist()))
+    sent_bounds = sent_ptr.tolist()
+    add_note, add_index, add_start, add_end, add_kind, add_text, add_ts, add_te = (
+        columns[k].append for k in ("note", "index", "start", "end", "kind", "text", "ts", "te"))
     counter, current = 0, -1
     for b, (note, header, ts, te, bs, be, short) in enumerate(zip(
             b_note, b_header, first.tolist(), last.tolist(), b_start, b_end, whole.tolist())):
@@ -250,16 +257,19 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
         elif short:
             ranges = [(ts, te)]
         else:
-            lo, hi = int(sent_ptr[b]), int(sent_ptr[b + 1])
-            ranges = _window_groups(list(zip(sent_start[lo:hi].tolist(), sent_end[lo:hi].tolist(),
-                                             sent_words[lo:hi].tolist())))
+            ranges = _window_groups(sentences[sent_bounds[b]:sent_bounds[b + 1]])
         text = texts[note]
         for ws, we in ranges:
             ps, pe = (bs, be) if header else _trim(text, starts_char[ws], ends_char[we - 1])
             if ps < pe:
-                for key, value in zip(columns, (note, counter, ps, pe, "header" if header else "body",
-                                                text[ps:pe], ws, we)):
-                    columns[key].append(value)
+                add_note(note)
+                add_index(counter)
+                add_start(ps)
+                add_end(pe)
+                add_kind("header" if header else "body")
+                add_text(text[ps:pe])
+                add_ts(ws)
+                add_te(we)
                 counter += 1
 
     # feature words of every passage
