@@ -359,8 +359,7 @@ class ScoringPack:
             uniq, distinct = np.unique(np.fromiter(map(known.__getitem__, lowered), dtype=np.int64,
                                                    count=len(lowered)), return_inverse=True)
             pieces = [self._word_buckets[w] for w in uniq.tolist()]
-        indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces)), out=indptr[1:])
+        indptr = offsets(np.fromiter((len(p[0]) for p in pieces), dtype=np.int64, count=len(pieces)))
         buckets = np.concatenate([p[0] for p in pieces])
         counts = np.concatenate([p[1] for p in pieces])
         return distinct.ravel()[inverse], (indptr, buckets, counts)
@@ -448,13 +447,12 @@ class ScoringPack:
         cols = features.indices
         slots = np.where(cols < self.n_word, cols, self.slot[np.maximum(cols - self.n_word, 0)])
         keep = slots >= 0
-        rows = np.repeat(np.arange(n_rows), np.diff(features.indptr))[keep]
+        rows = row_ids(features.indptr)[keep]
         slots, values = slots[keep], features.data[keep]
         if len(slots) > self.SPARSE_PRODUCT_NNZ:
             from scipy import sparse
 
-            indptr = np.zeros(n_rows + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+            indptr = offsets(np.bincount(rows, minlength=n_rows))
             matrix = sparse.csr_matrix((values, slots, indptr), shape=(n_rows, len(self.weights)))
             return matrix @ self.weights + self.bias
         out = np.tile(self.bias, (n_rows, 1))
