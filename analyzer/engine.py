@@ -90,15 +90,22 @@ class ResultCache:
         self.db.close()
 
 
-@contextmanager
-def fewer_collections(threshold: int = 20_000):
-    """Fewer garbage collections while a batch runs: the objects that exist now (modules, the model, spaCy's
-    tables) are frozen so collections skip them, and the young generation is collected after ``threshold``
-    allocations instead of 700. Analysis makes many short-lived lists and dicts that reference counting frees;
-    collections still run (cycles are freed), less often. Restored afterwards."""
-    old = gc.get_threshold()
+COLLECT_AFTER = 20_000  # allocations between young-generation collections during a run (Python's default: 700)
+
+
+def _collect_less(threshold: int) -> None:
+    """Freeze the objects that exist now (modules, the model, spaCy's tables) so collections skip them, and
+    collect the young generation after ``threshold`` allocations. Analysis makes many short-lived lists and
+    dicts that reference counting frees; collections still run (cycles are freed), less often."""
     gc.freeze()
-    gc.set_threshold(threshold, *old[1:])
+    gc.set_threshold(threshold, *gc.get_threshold()[1:])
+
+
+@contextmanager
+def fewer_collections(threshold: int = COLLECT_AFTER):
+    """:func:`_collect_less` while a batch runs; the collector's settings are restored afterwards."""
+    old = gc.get_threshold()
+    _collect_less(threshold)
     try:
         yield
     finally:
@@ -116,8 +123,7 @@ def _init_worker(model_dir: str | None) -> None:
     from analyzer.model import load_model
 
     _WORKER_MODEL = load_model(model_dir)
-    gc.freeze()  # a worker lives for one run: its model and modules never need collecting
-    gc.set_threshold(20_000, *gc.get_threshold()[1:])
+    _collect_less(COLLECT_AFTER)  # a worker lives for one run: nothing to restore
 
 
 def _analyze_in_worker(args: tuple[list[str], bool]) -> list[list[dict]]:

@@ -181,6 +181,39 @@ def _note_tokens(texts: Sequence[str]):
     return note, table[:, 0], table[:, 1].astype(np.int64)
 
 
+def _batch_blocks(texts: Sequence[str]) -> tuple[list[int], list[int], list[int], list[bool]]:
+    """The non-empty blocks of every note, as columns: note, start, end (trimmed), whether a header line."""
+    b_note, b_start, b_end, b_header = [], [], [], []
+    for n, text in enumerate(texts):
+        for kind, raw_start, raw_end in _blocks(text):
+            start, end = _trim(text, raw_start, raw_end)
+            if start < end:
+                b_note.append(n)
+                b_start.append(start)
+                b_end.append(end)
+                b_header.append(kind == "header")
+    return b_note, b_start, b_end, b_header
+
+
+def _sentence_starts(blk: "np.ndarray", first: "np.ndarray", last: "np.ndarray", punct: "np.ndarray",
+                     final: "np.ndarray") -> "np.ndarray":
+    """The token positions that open a sentence, as spaCy's Sentencizer decides them: each block's first token,
+    and after a sentence-final punctuation token the next token that is neither punctuation nor sentence-final
+    punctuation. ``blk`` is each token's block, ``first``/``last`` each block's token range."""
+    import numpy as np
+
+    from analyzer.ragged import offsets
+
+    finals_before = offsets(final)
+    candidates = np.flatnonzero(~(punct | final))
+    since = first[blk[candidates]]  # where the search for a sentence-final token starts
+    if len(candidates) > 1:
+        same_block = blk[candidates[1:]] == blk[candidates[:-1]]
+        since[1:][same_block] = candidates[:-1][same_block] + 1
+    opens = candidates[finals_before[candidates] > finals_before[since]]
+    return np.sort(np.concatenate([first[first < last], opens]), kind="stable")  # merges two sorted runs
+
+
 def segment_batch(texts: Sequence[str]) -> PassageBatch:
     """Segment many notes at once (see the module docstring): each note is tokenised once, and the sentence
     and window boundaries and feature words of the whole batch are computed on token arrays."""
@@ -191,15 +224,7 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
 
     texts = list(texts)
     vocab = get_nlp().vocab
-    b_note, b_start, b_end, b_header = [], [], [], []
-    for n, text in enumerate(texts):
-        for kind, raw_start, raw_end in _blocks(text):
-            start, end = _trim(text, raw_start, raw_end)
-            if start < end:
-                b_note.append(n)
-                b_start.append(start)
-                b_end.append(end)
-                b_header.append(kind == "header")
+    b_note, b_start, b_end, b_header = _batch_blocks(texts)
     n_blocks = len(b_note)
 
     # tokens of the whole notes, kept when they fall inside a block (in batch-wide character positions)
@@ -221,17 +246,8 @@ def segment_batch(texts: Sequence[str]) -> PassageBatch:
     last = np.searchsorted(blk, np.arange(n_blocks), side="right")
     words_before = offsets(~(punct | space))  # words among the tokens before each position
 
-    # sentence starts, as spaCy's Sentencizer decides them: after a sentence-final punctuation token, the next
-    # token that is neither punctuation nor sentence-final punctuation opens a new sentence
     final = np.isin(uniq, np.fromiter(sentence_punct_orths(vocab), dtype=np.uint64))[inverse]
-    finals_before = offsets(final)
-    candidates = np.flatnonzero(~(punct | final))
-    since = first[blk[candidates]]
-    if len(candidates) > 1:
-        same_block = blk[candidates[1:]] == blk[candidates[:-1]]
-        since[1:][same_block] = candidates[:-1][same_block] + 1
-    opens = candidates[finals_before[candidates] > finals_before[since]]
-    sent_start = np.sort(np.concatenate([first[first < last], opens]), kind="stable")  # merges two sorted runs
+    sent_start = _sentence_starts(blk, first, last, punct, final)
     sent_end = np.minimum(np.append(sent_start[1:], n_tokens), last[blk[sent_start]])
     sent_words = words_before[sent_end] - words_before[sent_start]
     sent_ptr = offsets(np.bincount(blk[sent_start], minlength=n_blocks))

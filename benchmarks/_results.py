@@ -19,3 +19,10 @@ def write_section(name: str, section_lines: list[str], path: Path = RESULTS) -> 
         text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
     return section
+
+
+def publish(name: str, section_lines: list[str], write: bool = True) -> None:
+    """Print a benchmark's section and, unless ``write`` is false (``--no-write``), record it in RESULTS.md."""
+    print("\n".join(section_lines))
+    if write:
+        write_section(name, section_lines)

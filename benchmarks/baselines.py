@@ -36,7 +36,7 @@ from analyzer.model import BREACH_PREFIX, N_APPLIED, TARGETS, target_matrix, tun
 from analyzer.paths import DEFAULT_CORPUS_DIR  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import write_section  # noqa: E402
+from _results import publish  # noqa: E402
 
 
 
@@ -226,9 +226,7 @@ def main(argv=None) -> int:
               f"With evidence terms for every predicted code (what `analyzer predict` writes): "
               f"{evidence_tput:,.0f} passages/s.",
               ]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("baselines", lines)
+    publish("baselines", lines, write=not args.no_write)
     return 0
 
 

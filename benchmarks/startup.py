@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import write_section  # noqa: E402
+from _results import publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,9 +87,7 @@ def main(argv=None) -> int:
              f"{platform.python_version()}), measured by `python benchmarks/startup.py`.", "",
              "| what | seconds | target |", "|---|---:|---|"]
     lines += [f"| {name} | {value:.2f} | {target} |" for name, value, target in rows]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("startup", lines)
+    publish("startup", lines, write=not args.no_write)
     return 0
 
 

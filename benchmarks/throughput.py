@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import write_section  # noqa: E402
+from _results import publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -180,9 +180,7 @@ def main(argv=None) -> int:
              "tokenizer in the benchmark's process after a warm-up on 200 notes.", "",
              "| measure | value |", "|---|---|"]
     lines += [f"| {a} | {b} |" for a, b in rows]
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("throughput", lines)
+    publish("throughput", lines, write=not args.no_write)
     return 0
 
 

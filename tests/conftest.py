@@ -48,3 +48,13 @@ def small_model(sample_records):
     from analyzer.model import ModelConfig, train
 
     return train(sample_records, ModelConfig(folds=2))
+
+
+def edit_metadata(model_dir: Path, change) -> None:
+    """Rewrite a saved model's ``metadata.json`` after ``change(meta)`` has modified it in place."""
+    import json
+
+    path = Path(model_dir) / "metadata.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    change(meta)
+    path.write_text(json.dumps(meta), encoding="utf-8")

@@ -14,6 +14,7 @@ from analyzer.cli import cli
 from analyzer.engine import run_local
 from analyzer.paths import DEFAULT_MODEL_DIR, DEMO_DIR
 from analyzer.results import read_results
+from tests.conftest import edit_metadata
 
 KEY = ["note_id", "passage"]
 
@@ -75,9 +76,7 @@ def test_changed_model_reanalyses_everything(tmp_path, demo_copy):
     run_local([demo_copy], out, jobs=1)
     model = tmp_path / "model"
     shutil.copytree(DEFAULT_MODEL_DIR, model)
-    meta = json.loads((model / "metadata.json").read_text())
-    meta["thresholds"]["P10"] = 0.99
-    (model / "metadata.json").write_text(json.dumps(meta))
+    edit_metadata(model, lambda meta: meta["thresholds"].update(P10=0.99))
     again = run_local([demo_copy], out, model_dir=model, jobs=1)
     assert (again.analysed, again.cached) == (152, 0)
 

@@ -13,6 +13,7 @@ from analyzer.model import (
     BREACH_PREFIX, N_APPLIED, TARGETS, ModelConfig, load_estimator, load_model, save_model, train,
     tune_thresholds,
 )
+from tests.conftest import edit_metadata
 
 SMALL = ModelConfig(folds=2)  # the small model of the shared fixture (conftest.py) is trained with this
 
@@ -145,10 +146,7 @@ def test_pickle_file_is_never_unpickled(tmp_path, small_model):
 def test_model_from_another_version_is_refused(tmp_path, small_model):
     model, _ = small_model
     save_model(model, tmp_path / "m")
-    meta_path = tmp_path / "m" / "metadata.json"
-    meta = json.loads(meta_path.read_text())
-    meta["model_format"] = 0
-    meta_path.write_text(json.dumps(meta))
+    edit_metadata(tmp_path / "m", lambda meta: meta.update(model_format=0))
     with pytest.raises(ModelError) as exc:
         load_model(tmp_path / "m")
     assert exc.value.render("en") == (

@@ -3,13 +3,12 @@ deterministic files, no scikit-learn import when scoring."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
 from analyzer.errors import ModelError
 from analyzer.model import load_model, save_model
+from tests.conftest import edit_metadata
 from tests.test_model import Evil  # a type that must never be constructed from a model file
 
 
@@ -25,10 +24,8 @@ def test_scoring_arrays_with_objects_are_refused(tmp_path, small_model):
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     (tmp_path / "m" / "scoring.npz").write_bytes(buffer.getvalue())
-    meta_path = tmp_path / "m" / "metadata.json"
-    meta = json.loads(meta_path.read_text())
-    meta["files"]["scoring.npz"] = hashlib.sha256(buffer.getvalue()).hexdigest()
-    meta_path.write_text(json.dumps(meta))
+    digest = hashlib.sha256(buffer.getvalue()).hexdigest()
+    edit_metadata(tmp_path / "m", lambda meta: meta["files"].update({"scoring.npz": digest}))
     with pytest.raises(ModelError) as exc:
         load_model(tmp_path / "m")
     assert exc.value.render("en").startswith(f"model file {tmp_path / 'm' / 'scoring.npz'} is damaged (ValueError")
