@@ -279,36 +279,55 @@ def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, lang: str) -
 
     with _Progress() as progress:
         result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress.step)
-    test = result.metadata["metrics"]["test"] or result.metadata["metrics"]["cv"]
-    click.echo(msg("ui.train.done", lang, path=result.out_dir, micro=test["micro_f1"], macro=test["macro_f1"],
-                   breach=test["breach_macro_f1"], fpr=test["no_code_false_positive_rate"]))
+    from analyzer.modelcard import headline_rows
+
+    name, first = (headline_rows(result.metadata) or [("cv", result.metadata["metrics"]["cv"])])[0]
+    click.echo(msg("ui.train.done", lang, path=result.out_dir, name=name, micro=first["micro_f1"],
+                   macro=first["macro_f1"], breach=first["breach_micro_f1"],
+                   fpr=first["no_code_false_positive_rate"]))
 
 
 @cli.command()
 @click.option("--corpus", "corpus_file", type=click.Path(path_type=Path), default=None,
-              help="Annotated JSONL file to evaluate on (default: corpora/annotated/test.jsonl).")
+              help="Annotated JSONL file to evaluate on (default: the model's transfer figures, and the held-out "
+                   "sets test-v2.jsonl, test.jsonl and corpora/external/external.jsonl).")
 @model_option
 @format_option("table", "json")
 @lang_option
 def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: str) -> None:
-    """Evaluate a model on annotated passages: per-code precision/recall/F1 (applied and breach),
-    micro/macro F1, and the false-positive rate on passages with no code.
+    """Evaluate a model. Without --corpus: the transfer figures the model was trained with (leave-one-genre-out
+    and leave-one-style-out, per genre and style, with 95% bootstrap intervals), and fresh figures on the
+    held-out writers and genres, the external set and the in-style split. With --corpus FILE: per-code
+    precision/recall/F1, micro/macro F1 and the no-code false-positive rate on that file.
 
     \b
     Example:
-      analyzer evaluate --format json
+      analyzer evaluate
+      analyzer evaluate --corpus corpora/external/external.jsonl --format json
     """
     from analyzer.corpus import read_records
-    from analyzer.model import evaluate_model, load_model
+    from analyzer.model import load_model
     from analyzer.paths import DEFAULT_CORPUS_DIR
     from analyzer.render import console
+    from analyzer.training import evaluate_held_out_sets, evaluate_with_ci
 
-    path = corpus_file or DEFAULT_CORPUS_DIR / "test.jsonl"
-    metrics = evaluate_model(load_model(model_dir), read_records(path))
+    model = load_model(model_dir)
+    if corpus_file is not None:
+        metrics = evaluate_with_ci(model, read_records(corpus_file))
+        if fmt == "json":
+            click.echo(console.dump_json(metrics))
+        else:
+            console.print_evaluation(str(corpus_file), metrics, lang)
+        return
+    meta = dict(model.metadata)
+    metrics = dict(meta.get("metrics", {}))
+    metrics.update(evaluate_held_out_sets(model, [r for r in read_records(DEFAULT_CORPUS_DIR) if r.kind == "body"]))
+    meta["metrics"] = metrics
     if fmt == "json":
-        click.echo(console.dump_json(metrics))
+        click.echo(console.dump_json({"transfer": metrics.get("transfer", {}), "test": metrics["test"],
+                                      "external": metrics["external"], "in_style": metrics["in_style"]}))
     else:
-        console.print_evaluation(str(path), metrics, lang)
+        console.print_transfer(meta, lang)
 
 
 @cli.command()

@@ -23,8 +23,19 @@ SETTINGS = (
     "pkh", "lksa", "perlindungan_anak", "abh", "napza", "odgj", "lansia", "disabilitas", "kdrt", "bencana",
     "jalanan", "trafficking", "rumah_sakit", "komunitas",
 )
-STYLES = ("formal", "informal", "journal", "reflection", "dialogue", "regional")
-INFORMAL_STYLES = ("informal", "regional")
+STYLES = ("formal", "informal", "journal", "reflection", "dialogue", "regional", "clinical", "narrative",
+          "reflective", "chat")
+INFORMAL_STYLES = ("informal", "regional", "chat")
+# Corpus v1 styles folded into the v2 style families for leave-one-style-out evaluation.
+STYLE_FAMILY = {"journal": "narrative", "reflection": "reflective"}
+# Genres of corpus v2 (whole documents, see corpora/GENRES.md); corpus v1 passages have genre "v1".
+GENRES = (
+    "jurnal_praktikum", "laporan_mingguan", "rekaman_proses", "catatan_kasus", "pkh_kunjungan", "pkh_p2k2",
+    "pkh_verifikasi", "lksa", "napza", "perlindungan_anak", "rumah_sakit", "litmas", "tagana", "komunitas",
+    "supervisi", "laporan_wa",
+)
+V1_GENRE = "v1"
+DUPLICATE_MIN_WORDS = 8  # repeated short headers ("Tujuan: monitoring") are normal in documents
 FIELDS = ("id", "text", "labels", "breaches", "setting", "style", "batch")
 MAX_CHARS = 700
 NEAR_DUPLICATE = 0.8
@@ -43,10 +54,22 @@ class Record:
     batch: str
     file: str = ""
     line: int = 0
+    writer: str = ""
+    genre: str = V1_GENRE
+    doc: str = ""
+    kind: str = "body"
 
     @property
     def split(self) -> str:
-        return "test" if self.file == TEST_FILE else "train"
+        return "test" if self.file.startswith("test") else "train"
+
+    @property
+    def style_family(self) -> str:
+        return STYLE_FAMILY.get(self.style, self.style)
+
+    @property
+    def is_v2(self) -> bool:
+        return self.genre != V1_GENRE
 
     @property
     def has_code(self) -> bool:
@@ -65,6 +88,12 @@ class Minimums:
     settings: int = 12
     informal_share: float = 0.25
     test_share: float = 0.15
+    # corpus v2 (whole documents)
+    v2_documents: int = 600
+    v2_passages: int = 6000
+    v2_genres: int = 12
+    v2_writers: int = 12
+    v2_no_code_share: float = 0.5  # of body passages
 
 
 @dataclass
@@ -118,9 +147,12 @@ def _parse_line(raw: str, file: str, line: int, problems: list[str]) -> Record |
             ok = False
     if not ok:
         return None
+    extra = {f: obj[f] for f in ("writer", "genre", "doc", "kind") if isinstance(obj.get(f), str) and obj[f]}
+    extra.setdefault("writer", obj["batch"][:1])  # corpus v1: the batch letter is the writer
+    extra.setdefault("doc", obj["id"])
     return Record(
         id=obj["id"], text=obj["text"], labels=tuple(obj["labels"]), breaches=tuple(obj["breaches"]),
-        setting=obj["setting"], style=obj["style"], batch=obj["batch"], file=file, line=line,
+        setting=obj["setting"], style=obj["style"], batch=obj["batch"], file=file, line=line, **extra,
     )
 
 
@@ -172,6 +204,10 @@ def _record_problems(rec: Record) -> Iterable[str]:
         yield f"{where}: unknown style '{rec.style}'"
     if not rec.id.strip() or not rec.batch.strip():
         yield f"{where}: empty id or batch"
+    if rec.genre != V1_GENRE and rec.genre not in GENRES:
+        yield f"{where}: unknown genre '{rec.genre}'"
+    if rec.kind not in ("header", "body"):
+        yield f"{where}: kind must be 'header' or 'body'"
 
 
 def _fingerprint(text: str) -> str:
@@ -224,6 +260,40 @@ def _minimum_problems(records: Sequence[Record], mins: Minimums) -> Iterable[str
         test = sum(1 for r in records if r.split == "test") / n
         if test < mins.test_share:
             yield f"held-out test split is {test:.0%} of passages (at least {mins.test_share:.0%})"
+    v2 = [r for r in records if r.is_v2]
+    docs = {r.doc for r in v2}
+    if len(docs) < mins.v2_documents:
+        yield f"corpus v2 has {len(docs)} documents (at least {mins.v2_documents})"
+    if len(v2) < mins.v2_passages:
+        yield f"corpus v2 has {len(v2)} passages (at least {mins.v2_passages})"
+    genres, writers = {r.genre for r in v2}, {r.writer for r in v2}
+    if len(genres) < mins.v2_genres:
+        yield f"corpus v2 has {len(genres)} genres (at least {mins.v2_genres})"
+    if len(writers) < mins.v2_writers:
+        yield f"corpus v2 has {len(writers)} writers (at least {mins.v2_writers})"
+    body = [r for r in v2 if r.kind == "body"]
+    if body:
+        share = sum(1 for r in body if not r.has_code) / len(body)
+        if share < mins.v2_no_code_share:
+            yield f"corpus v2: {share:.0%} of body passages carry no code (at least {mins.v2_no_code_share:.0%})"
+
+
+def split_problems(records: Sequence[Record]) -> Iterable[str]:
+    """Split hygiene: a writing batch (v1) or a document (v2) lies wholly in training or in test, and every v2
+    test document belongs to a held-out writer or a held-out genre (one with no passage in training)."""
+    splits: dict[tuple[str, str], set[str]] = {}
+    for rec in records:
+        key = ("document", rec.doc) if rec.is_v2 else ("batch", rec.batch)
+        splits.setdefault(key, set()).add(rec.split)
+    for (label, key), found in sorted(splits.items()):
+        if len(found) > 1:
+            yield f"{label} '{key}' is split between training and test files"
+    train_writers = {r.writer for r in records if r.is_v2 and r.split == "train"}
+    train_genres = {r.genre for r in records if r.is_v2 and r.split == "train"}
+    for doc in sorted({r.doc for r in records if r.is_v2 and r.split == "test"
+                       and r.writer in train_writers and r.genre in train_genres}):
+        yield (f"test document '{doc}': its writer and its genre both occur in training "
+               "(the test split holds out whole writers or whole genres)")
 
 
 def check_corpus(path: str | Path, minimums: Minimums | None = Minimums(),
@@ -241,25 +311,21 @@ def check_corpus(path: str | Path, minimums: Minimums | None = Minimums(),
             report.problems.append(f"duplicate id '{dup}' ({count} times)")
     by_text: dict[str, str] = {}
     exact: set[tuple[str, str]] = set()
-    for rec in records:
+    long_enough = [r for r in records if len(r.text.split()) >= DUPLICATE_MIN_WORDS]
+    for rec in long_enough:
         key = _fingerprint(rec.text)
         if key and key in by_text:
             report.problems.append(f"exact duplicate text: {by_text[key]} and {rec.id}")
             exact.add((by_text[key], rec.id))
         else:
             by_text.setdefault(key, rec.id)
-    batch_splits: dict[str, set[str]] = {}
-    for rec in records:
-        batch_splits.setdefault(rec.batch, set()).add(rec.split)
-    for batch, splits in sorted(batch_splits.items()):
-        if len(splits) > 1:
-            report.problems.append(f"batch '{batch}' is split between training and test files")
+    report.problems.extend(split_problems(records))
     from analyzer.redact import find_identifiers
 
     for rec in records:
         if find_identifiers(rec.text):
             report.problems.append(f"{rec.file}:{rec.line} ({rec.id}): contains a personal identifier; mask it")
-    report.near_duplicates = [p for p in near_duplicates(records, threshold) if p[:2] not in exact]
+    report.near_duplicates = [p for p in near_duplicates(long_enough, threshold) if p[:2] not in exact]
     for a, b, s in report.near_duplicates:
         report.problems.append(f"near-duplicate texts: {a} and {b} (similarity {s:.2f})")
     if minimums is not None:

@@ -145,8 +145,11 @@ def month_summary(month: str, df: "pd.DataFrame") -> dict:
 
 
 def model_info(model_meta: dict, model_id: str = "") -> dict:
-    """What a report says about the model: version, per-code held-out F1 and weak codes."""
-    test = model_meta.get("metrics", {}).get("test", {})
+    """What a report says about the model: version, per-code transfer F1 (``model.reliability_metrics``) and
+    weak codes."""
+    from analyzer.model import reliability_metrics
+
+    test = reliability_metrics(model_meta)
     return {
         "model_id": model_id,
         "analyzer_version": model_meta.get("analyzer_version", ""),

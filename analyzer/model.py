@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MODEL_FORMAT = 1
 MODEL_FILE = "model.skops"
+LEXICON_FILE = "lexicon.tsv"
 METADATA_FILE = "metadata.json"
 CARD_FILE = "MODEL_CARD.md"
 BREACH_PREFIX = "breach:"
@@ -51,6 +52,7 @@ TRUSTED_TYPES = [
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.linear_model._stochastic_gradient.SGDClassifier",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.multiclass._ConstantPredictor",
     "numpy.float64",
@@ -74,12 +76,12 @@ def skops_io():
         return sys.modules["skops.io"]
     import sklearn.utils
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     ours = [Pipeline, FeatureUnion, TfidfVectorizer, HashingVectorizer, TfidfTransformer, OneVsRestClassifier,
-            LogisticRegression]
+            LogisticRegression, SGDClassifier]
     original = sklearn.utils.all_estimators
     sklearn.utils.all_estimators = lambda *args, **kwargs: [(cls.__name__, cls) for cls in ours]
     try:
@@ -102,6 +104,9 @@ class ModelConfig:
     folds: int = 5
     seed: int = 0
     n_jobs: int = 2
+    lexicon: bool = True  # append concept tokens of data/lexicon.tsv (see lexicon.py)
+    solver: str = "liblinear"  # "liblinear" (LogisticRegression) or "sgd" (SGDClassifier, logistic loss)
+    alpha: float = 1e-5  # SGD regularisation
 
 
 @dataclass
@@ -149,8 +154,14 @@ def build_classifier(config: ModelConfig, n_jobs: int | None = None):
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
 
-    clf = LogisticRegression(C=config.C, solver="liblinear", class_weight=config.class_weight,
-                             random_state=config.seed, max_iter=1000)
+    if config.solver == "sgd":
+        from sklearn.linear_model import SGDClassifier
+
+        clf = SGDClassifier(loss="log_loss", alpha=config.alpha, class_weight=config.class_weight, max_iter=30,
+                            tol=None, random_state=config.seed, average=True)
+    else:
+        clf = LogisticRegression(C=config.C, solver="liblinear", class_weight=config.class_weight,
+                                 random_state=config.seed, max_iter=1000)
     return OneVsRestClassifier(clf, n_jobs=n_jobs)
 
 
@@ -230,6 +241,27 @@ def corpus_sha256(corpus_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
+def decide(scores: "np.ndarray", thresholds, gate_threshold: float = 0.0) -> "np.ndarray":
+    """Boolean decisions (passages × 36) from scores (36 targets, optionally the gate column last): a target
+    passes its threshold, the gate vetoes every target of a passage below the gate threshold, and a principle
+    is never both applied and breached (the one further above its threshold wins)."""
+    import numpy as np
+
+    thresholds = np.asarray(thresholds, dtype=np.float64)
+    target_scores = scores[:, : len(TARGETS)]
+    over = target_scores >= thresholds
+    if scores.shape[1] > len(TARGETS):
+        over &= (scores[:, len(TARGETS)] >= gate_threshold)[:, None]
+    margin = target_scores / thresholds
+    p = len(PRINCIPLE_CODES)
+    applied, breach = over[:, :p], over[:, N_APPLIED:N_APPLIED + p]
+    both = applied & breach
+    breach_wins = margin[:, N_APPLIED:N_APPLIED + p] >= margin[:, :p]
+    applied &= ~(both & breach_wins)
+    breach &= ~(both & ~breach_wins)
+    return np.asarray(over)
+
+
 class CodeModel:
     """A trained classifier with thresholds: predicts codes, breaches, scores and evidence for passages.
 
@@ -238,10 +270,11 @@ class CodeModel:
     ``model.skops``)."""
 
     def __init__(self, pack: "ScoringPack", thresholds: Sequence[float], metadata: dict | None = None,
-                 gate_threshold: float = 0.0, estimator=None) -> None:
+                 gate_threshold: float = 0.0, estimator=None, lexicon=None) -> None:
         import numpy as np
 
         self.pack = pack
+        self.lexicon = lexicon  # a lexicon.Lexicon when the model reads concept tokens
         self.estimator = estimator
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
         self.gate_threshold = float(gate_threshold)
@@ -253,7 +286,7 @@ class CodeModel:
 
     @classmethod
     def from_estimator(cls, estimator, thresholds: Sequence[float], metadata: dict | None = None,
-                       gate_threshold: float = 0.0) -> "CodeModel":
+                       gate_threshold: float = 0.0, lexicon=None) -> "CodeModel":
         """Wrap a fitted scikit-learn pipeline (features + one-vs-rest classifier)."""
         import numpy as np
 
@@ -272,7 +305,7 @@ class CodeModel:
                 weights.append(np.zeros(width))
                 bias.append(30.0 if float(np.ravel(est.y_)[0]) > 0.5 else -30.0)
         pack = ScoringPack.from_parts(features, np.vstack(weights).T, np.asarray(bias))
-        return cls(pack, thresholds, metadata, gate_threshold, estimator=estimator)
+        return cls(pack, thresholds, metadata, gate_threshold, estimator=estimator, lexicon=lexicon)
 
     # scores -----------------------------------------------------------------------------------------------
     def transform(self, feature_strings: Sequence[str]) -> "FeatureRows":
@@ -284,42 +317,28 @@ class CodeModel:
         return self.pack.predict_proba(matrix)
 
     def decide(self, scores: "np.ndarray") -> "np.ndarray":
-        """Boolean decisions (passages × 36) with thresholds and the gate, never a principle both applied and
-        breached."""
-        import numpy as np
-
-        target_scores = scores[:, : len(TARGETS)]
-        over = target_scores >= self.thresholds
-        if scores.shape[1] > len(TARGETS):
-            over &= (scores[:, len(TARGETS)] >= self.gate_threshold)[:, None]
-        scores = target_scores
-        margin = scores / self.thresholds
-        p = len(PRINCIPLE_CODES)
-        applied, breach = over[:, :p], over[:, N_APPLIED:N_APPLIED + p]
-        both = applied & breach
-        breach_wins = margin[:, N_APPLIED:N_APPLIED + p] >= margin[:, :p]
-        applied &= ~(both & breach_wins)
-        breach &= ~(both & ~breach_wins)
-        return np.asarray(over)
+        """Boolean decisions (passages × 36): see :func:`decide`."""
+        return decide(scores, self.thresholds, self.gate_threshold)
 
     # evidence ---------------------------------------------------------------------------------------------
     def _content_terms(self) -> "np.ndarray":
         """Per word feature: False when every word of it is a function word or ``<num>`` (never evidence)."""
         import numpy as np
 
+        from analyzer.lexicon import is_concept
         from analyzer.normalize import stop_words
 
         if self._content is None:
             stops = stop_words() | {"<num>"}
-            self._content = np.array([not all(w in stops for w in t.split()) for t in self.pack.word_terms],
-                                     dtype=bool)
+            self._content = np.array([not is_concept(t) and not all(w in stops for w in t.split())
+                                      for t in self.pack.word_terms], dtype=bool)
         return self._content
 
     def evidence_terms(self, matrix: "FeatureRows", rows, targets, k: int = EVIDENCE_TERMS) -> list[list[str]]:
         """For each (passage ``rows[h]``, target ``targets[h]``) pair, up to ``k`` words or word pairs of the
         passage (its row of ``matrix``) that pushed the target most (positive weight × TF-IDF), strongest
         first, ties in column order; function words left out (negations count as content), and no term that
-        repeats a word of a stronger one. All pairs are ranked at once."""
+        shares a word with a stronger one (whole words: "ya" never hides "ayah"). All pairs are ranked at once."""
         import numpy as np
 
         from analyzer.ragged import gather_ranges, offsets, row_ids
@@ -348,17 +367,13 @@ class CodeModel:
             chosen: list[str] = []
             chosen_words: set[str] = set()
             for col in ranked[lo:hi]:
-                term = terms[col]
-                if term in chosen_words:  # a word of a stronger term
+                words = words_of[col]
+                if chosen_words.intersection(words):  # shares a word with a stronger term
                     continue
-                for other in chosen:
-                    if other in term:  # contains a stronger term
-                        break
-                else:
-                    chosen.append(term)
-                    if len(chosen) >= k:
-                        break
-                    chosen_words.update(words_of[col])
+                chosen.append(terms[col])
+                if len(chosen) >= k:
+                    break
+                chosen_words.update(words)
             out.append(chosen)
         return out
 
@@ -378,9 +393,14 @@ class CodeModel:
 
         if len(indptr) <= 1:
             return PredictionColumns([], [], [], [])
+        empty = np.diff(indptr) == 0
+        if self.lexicon is not None:
+            from analyzer.lexicon import augment_ids
+
+            indptr, ids, words = augment_ids(indptr, ids, words, self.lexicon)
         scores, matrix = self.pack.score_ids(indptr, ids, words)
         decisions = self.decide(scores)
-        decisions[np.diff(indptr) == 0] = False  # a passage with no words gets no code
+        decisions[empty] = False  # a passage with no words gets no code
         n = len(decisions)
         out = PredictionColumns([[] for _ in range(n)], [[] for _ in range(n)],
                                 np.round(scores[:, : len(TARGETS)], 4).tolist(), [{} for _ in range(n)])
@@ -413,8 +433,9 @@ class CodeModel:
 
     @property
     def code_f1(self) -> dict[str, float]:
-        """Held-out F1 per code from the metadata (applied codes, and ``breach:Pxx``)."""
-        test = self.metadata.get("metrics", {}).get("test", {})
+        """Transfer F1 per code from the metadata (applied codes, and ``breach:Pxx``; see
+        :func:`reliability_metrics`)."""
+        test = reliability_metrics(self.metadata)
         out = {c: s["f1"] for c, s in test.get("applied", {}).items()}
         out.update({BREACH_PREFIX + c: s["f1"] for c, s in test.get("breach", {}).items()})
         return out
@@ -465,30 +486,70 @@ def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups:
     return oof
 
 
-def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
-          progress: Callable[[str], None] | None = None) -> tuple[CodeModel, dict]:
-    """Fit the classifier on ``records``: thresholds tuned on grouped out-of-fold scores, then a final fit on
-    all records. Returns the model and the cross-validation metrics."""
+def _lexicon(config: ModelConfig):
+    if not config.lexicon:
+        return None
+    from analyzer.lexicon import load
+
+    return load()
+
+
+def model_texts(texts: Sequence[str], lexicon=None) -> list[str]:
+    """What the scikit-learn pipeline reads for raw passage texts: the feature strings, with the concept
+    tokens appended when the model uses a lexicon (the same as ``CodeModel.predict_rows`` does on word ids)."""
     from analyzer.features import feature_texts
+
+    strings = feature_texts(texts)
+    if lexicon is None:
+        return strings
+    from analyzer.lexicon import augment_text
+
+    return [augment_text(s, lexicon) for s in strings]
+
+
+def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
+          progress: Callable[[str], None] | None = None,
+          protocols: Sequence[str] = ("genre", "style")) -> tuple[CodeModel, dict, dict]:
+    """Fit the classifier on ``records`` and measure how it transfers.
+
+    With documents of at least two corpus-v2 genres, every genre is held out in turn (leave-one-genre-out):
+    the pooled held-out scores tune the thresholds — they are chosen for text of a genre the model never saw
+    — and give the leave-one-genre-out figures; the other ``protocols`` (leave-one-style-out, …) are measured
+    the same way. Without v2 genres, thresholds come from GroupKFold over writing batches. Then a final fit
+    on all records. Returns the model, the metrics of the scores used for tuning, and the transfer results
+    (``transfer.evaluate_protocol`` per protocol)."""
+    import numpy as np
+
     from analyzer.metrics import evaluate_sets
+    from analyzer.transfer import evaluate_held_out, held_out_scores
 
     if progress:
         progress("tokenise")
-    texts = feature_texts([r.text for r in records])
+    lexicon = _lexicon(config)
+    texts = model_texts([r.text for r in records], lexicon)
     y = target_matrix(records)
     y_all = with_gate(y)
-    groups = [r.batch for r in records]
-    oof = cross_validated_scores(config, texts, y_all, groups, progress)
-    thresholds, gate = tune_gate(oof, y)
+    transfer: dict = {}
+    if len({r.genre for r in records if r.is_v2}) >= 2:
+        held = held_out_scores(records, config, "genre", progress, texts)
+        tuned = ~np.isnan(held.scores[:, 0])
+        thresholds, gate = tune_gate(held.scores[tuned], y[tuned])
+        oof, rows = held.scores[tuned], [r for r, t in zip(records, tuned) if t]
+        transfer["genre"] = evaluate_held_out(records, held)
+        for protocol in protocols:
+            if protocol != "genre":
+                transfer[protocol] = evaluate_held_out(
+                    records, held_out_scores(records, config, protocol, progress, texts))
+    else:
+        oof = cross_validated_scores(config, texts, y_all, [r.batch for r in records], progress)
+        thresholds, gate = tune_gate(oof, y)
+        rows = list(records)
     if progress:
         progress("final fit")
-    model = CodeModel.from_estimator(_fit(config, texts, y_all), thresholds, gate_threshold=gate)
-    cv_decisions = model.decide(oof)
-    cv = evaluate_sets(
-        [r.labels for r in records], [r.breaches for r in records],
-        *_decisions_to_sets(cv_decisions),
-    )
-    return model, cv
+    model = CodeModel.from_estimator(_fit(config, texts, y_all), thresholds, gate_threshold=gate, lexicon=lexicon)
+    cv = evaluate_sets([r.labels for r in rows], [r.breaches for r in rows],
+                       *_decisions_to_sets(model.decide(oof)))
+    return model, cv, transfer
 
 
 def _decisions_to_sets(decisions) -> tuple[list[list[str]], list[list[str]]]:
@@ -504,7 +565,7 @@ def evaluate_model(model: CodeModel, records: Sequence["Record"]) -> dict:
     """Metrics of ``model`` on annotated ``records`` (see ``metrics.evaluate_sets``)."""
     from analyzer.metrics import evaluate_sets
 
-    preds = model.predict_texts([r.text for r in records], with_evidence=False)
+    preds = model.predict_texts([r.text for r in records], with_evidence=False)  # concept tokens added inside
     return evaluate_sets([r.labels for r in records], [r.breaches for r in records],
                          [p.labels for p in preds], [p.breaches for p in preds])
 
@@ -536,6 +597,13 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
     tmp = out / (PACK_FILE + ".tmp")
     tmp.write_bytes(pack)
     tmp.replace(out / PACK_FILE)
+    files = {PACK_FILE: hashlib.sha256(pack).hexdigest()}
+    if model.lexicon is not None:
+        data = model.lexicon.text.encode("utf-8")
+        tmp = out / (LEXICON_FILE + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(out / LEXICON_FILE)
+        files[LEXICON_FILE] = hashlib.sha256(data).hexdigest()
     meta = dict(model.metadata)
     meta.update({
         "model_format": MODEL_FORMAT,
@@ -543,7 +611,7 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
         "targets": list(TARGETS),
         "thresholds": {t: float(v) for t, v in zip(TARGETS, model.thresholds)},
         "gate_threshold": model.gate_threshold,
-        "files": {PACK_FILE: hashlib.sha256(pack).hexdigest()},
+        "files": files,
     })
     (out / METADATA_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                      encoding="utf-8")
@@ -615,26 +683,58 @@ def load_model(model_dir: str | Path | None = None, estimator: bool = False) -> 
 
     folder = _model_folder(model_dir)
     meta, thresholds, gate = _read_metadata(folder)
+    lexicon = _read_lexicon(folder, meta)
     pack_sha = (meta.get("files") or {}).get(PACK_FILE)
     if estimator or not pack_sha or not (folder / PACK_FILE).is_file():
         if not (folder / MODEL_FILE).is_file():
             raise ModelError("model.missing_file", path=str(folder),
                              file=PACK_FILE if pack_sha else MODEL_FILE)
-        model = CodeModel.from_estimator(load_estimator(folder), thresholds, meta, gate_threshold=gate)
+        model = CodeModel.from_estimator(load_estimator(folder), thresholds, meta, gate_threshold=gate,
+                                         lexicon=lexicon)
         if pack_sha and (folder / PACK_FILE).is_file():
             ScoringPack.load(folder / PACK_FILE, pack_sha)  # both files must be intact
         return model
-    return CodeModel(ScoringPack.load(folder / PACK_FILE, pack_sha), thresholds, meta, gate_threshold=gate)
+    return CodeModel(ScoringPack.load(folder / PACK_FILE, pack_sha), thresholds, meta, gate_threshold=gate,
+                     lexicon=lexicon)
 
 
-def metadata_for(config: ModelConfig, corpus_dir: str | Path, n_train: int, cv: dict, test: dict | None,
+def _read_lexicon(folder: Path, meta: dict):
+    """The model's own copy of the concept lexicon (``lexicon.tsv``, SHA-256 checked), or None."""
+    sha = (meta.get("files") or {}).get(LEXICON_FILE)
+    if not sha:
+        return None
+    path = folder / LEXICON_FILE
+    if not path.is_file():
+        raise ModelError("model.missing_file", path=str(folder), file=LEXICON_FILE)
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise ModelError("model.corrupt", path=str(path), detail="checksum mismatch")
+    from analyzer.lexicon import Lexicon
+
+    try:
+        return Lexicon.from_text(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ModelError("model.corrupt", path=str(path), detail="unreadable lexicon") from None
+
+
+def metadata_for(config: ModelConfig, corpus_dir: str | Path, n_train: int, metrics: dict,
                  weak_codes: Iterable[str]) -> dict:
-    """The metadata recorded next to a trained model."""
+    """The metadata recorded next to a trained model. ``metrics`` holds ``cv`` (the scores thresholds were
+    tuned on), ``transfer`` (per protocol), ``test`` (held-out writers and genres), ``in_style`` (the corpus v1
+    held-out batches) and ``external`` (the external set), each present when measured."""
     return {
         "config": {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()},
         "corpus_sha256": corpus_sha256(corpus_dir),
         "training_passages": n_train,
         "package_versions": package_versions(),
-        "metrics": {"cv": cv, "test": test or {}},
+        "metrics": metrics,
         "weak_codes": sorted(weak_codes),
     }
+
+
+def reliability_metrics(meta: dict) -> dict:
+    """The figures a report shows beside each code: leave-one-genre-out when measured (text of a genre the
+    model never saw), else the held-out test split."""
+    metrics = meta.get("metrics", {})
+    genre = (metrics.get("transfer") or {}).get("genre")
+    return genre["pooled"] if genre else (metrics.get("test") or metrics.get("in_style") or {})

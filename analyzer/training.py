@@ -1,4 +1,4 @@
-"""The ``analyzer train`` job: train on the training files, evaluate on ``test.jsonl``, write model + card."""
+"""The ``analyzer train`` job: train, measure transfer, evaluate on the held-out sets, write model + card."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Callable
 
 from analyzer.paths import DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR
 
+EXTERNAL_SET = DEFAULT_CORPUS_DIR.parent / "external" / "external.jsonl"
+
 
 @dataclass
 class TrainResult:
@@ -16,32 +18,61 @@ class TrainResult:
 
 
 def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | Path = DEFAULT_MODEL_DIR,
-                   seed: int = 0, progress: Callable[[str], None] | None = None) -> TrainResult:
-    """Train on every corpus file except ``test.jsonl``, tune thresholds by grouped CV, evaluate on
-    ``test.jsonl`` (when present) and write ``model.skops``, ``scoring.npz``, ``metadata.json`` and ``MODEL_CARD.md``."""
+                   seed: int = 0, progress: Callable[[str], None] | None = None,
+                   external: str | Path | None = EXTERNAL_SET) -> TrainResult:
+    """Train on every corpus file except the ``test*.jsonl`` files, with thresholds tuned for transfer and
+    leave-one-genre-out / leave-one-style-out figures (``model.train``); evaluate on the held-out writers
+    and genres (``test-v2.jsonl``), on the corpus v1 held-out batches (``test.jsonl``, in-style) and on the
+    external set; write ``model.skops``, ``scoring.npz``, ``lexicon.tsv``, ``metadata.json`` and
+    ``MODEL_CARD.md``."""
     from analyzer.codebook import load_codebook
+    from analyzer.contrast import CONTRAST_SET, contrast_results
     from analyzer.corpus import read_records
     from analyzer.errors import CorpusError
-    from analyzer.model import CodeModel, ModelConfig, evaluate_model, metadata_for, save_model, train
+    from analyzer.model import (CARD_FILE, CodeModel, ModelConfig, load_model, metadata_for, reliability_metrics,
+                                save_model, train)
     from analyzer.modelcard import render_card, weak_codes
 
-    records = read_records(corpus_dir)
+    # Header passages (biodata lines, titles) are never scored by the analysis, so they are neither trained
+    # nor evaluated on.
+    records = [r for r in read_records(corpus_dir) if r.kind == "body"]
     train_records = [r for r in records if r.split == "train"]
-    test_records = [r for r in records if r.split == "test"]
     if not train_records:
         raise CorpusError("corpus.no_training", path=str(corpus_dir))
     config = ModelConfig(seed=seed)
-    model, cv = train(train_records, config, progress)
-    test = None
-    if test_records:
-        if progress:
-            progress("evaluate")
-        test = evaluate_model(model, test_records)
-    meta = metadata_for(config, corpus_dir, len(train_records), cv, test, weak_codes(test or cv))
-    model = CodeModel(model.pack, model.thresholds, meta, model.gate_threshold, estimator=model.estimator)
+    model, cv, transfer = train(train_records, config, progress)
+    if progress:
+        progress("evaluate")
+    metrics: dict = {"cv": cv, "transfer": transfer}
+    metrics.update(evaluate_held_out_sets(model, records, external))
+    if CONTRAST_SET.is_file():
+        metrics["contrast"] = contrast_results(model)
+    meta = metadata_for(config, corpus_dir, len(train_records), metrics, [])
+    meta["weak_codes"] = sorted(weak_codes(reliability_metrics(meta) or metrics["test"] or cv))
+    model = CodeModel(model.pack, model.thresholds, meta, model.gate_threshold, estimator=model.estimator,
+                      lexicon=model.lexicon)
     out = save_model(model, out_dir)
-    from analyzer.model import CARD_FILE, load_model
-
     saved = load_model(out)  # the card shows exactly what was written
     (out / CARD_FILE).write_text(render_card(saved.metadata, load_codebook()), encoding="utf-8")
     return TrainResult(out, saved.metadata)
+
+
+def evaluate_held_out_sets(model, records, external: str | Path | None = EXTERNAL_SET) -> dict:
+    """Metrics (with bootstrap intervals) on the held-out writers and genres (``test``), the corpus v1
+    held-out batches (``in_style``) and the external set (``external``); ``{}`` for a set that is absent."""
+    from analyzer.corpus import read_records
+
+    held_out = [r for r in records if r.split == "test" and r.is_v2]
+    in_style = [r for r in records if r.split == "test" and not r.is_v2]
+    outside = ([r for r in read_records(external) if r.kind == "body"]
+               if external is not None and Path(external).is_file() else [])
+    return {key: evaluate_with_ci(model, subset) if subset else {}
+            for key, subset in (("test", held_out), ("in_style", in_style), ("external", outside))}
+
+
+def evaluate_with_ci(model, records) -> dict:
+    """Metrics with bootstrap intervals over documents (``transfer.summarize``)."""
+    from analyzer.transfer import summarize
+
+    preds = model.predict_texts([r.text for r in records], with_evidence=False)
+    return summarize(records, [p.labels for p in preds], [p.breaches for p in preds])

@@ -175,15 +175,11 @@ def headline(metrics: dict) -> dict:
     return out
 
 
-def evaluate_protocol(records: Sequence["Record"], config: "ModelConfig", protocol: str,
-                      progress: Callable[[str], None] | None = None, texts: Sequence[str] | None = None,
-                      bootstrap: int = BOOTSTRAP) -> tuple[dict, HeldOut]:
-    """Pooled and per-group figures of one transfer protocol (and the held-out scores, for reuse)."""
+def evaluate_held_out(records: Sequence["Record"], held: HeldOut, bootstrap: int = BOOTSTRAP) -> dict:
+    """Pooled (with per-code figures and bootstrap intervals) and per-group results of held-out scores."""
     from analyzer.model import target_matrix
 
-    held = held_out_scores(records, config, protocol, progress, texts)
-    y = target_matrix(records)
-    decisions = group_decisions(held, y)
+    decisions = group_decisions(held, target_matrix(records))
     labels, breaches = sets_from_decisions(decisions)
     evaluated = [i for i, g in enumerate(held.groups) if g is not None]
     pooled = summarize([records[i] for i in evaluated], [labels[i] for i in evaluated],
@@ -193,4 +189,12 @@ def evaluate_protocol(records: Sequence["Record"], config: "ModelConfig", protoc
         idx = [i for i in evaluated if held.groups[i] == name]
         per_group[name] = headline(summarize([records[i] for i in idx], [labels[i] for i in idx],
                                              [breaches[i] for i in idx], bootstrap))
-    return {"protocol": protocol, "pooled": pooled, "groups": per_group}, held
+    return {"protocol": held.protocol, "pooled": pooled, "groups": per_group}
+
+
+def evaluate_protocol(records: Sequence["Record"], config: "ModelConfig", protocol: str,
+                      progress: Callable[[str], None] | None = None, texts: Sequence[str] | None = None,
+                      bootstrap: int = BOOTSTRAP) -> tuple[dict, HeldOut]:
+    """Pooled and per-group figures of one transfer protocol (and the held-out scores, for reuse)."""
+    held = held_out_scores(records, config, protocol, progress, texts)
+    return evaluate_held_out(records, held, bootstrap), held

@@ -198,3 +198,60 @@ def test_committed_corpus_passes_the_check(repo_root):
     report = check_corpus(repo_root / "corpora" / "annotated")
     assert report.problems == []
     assert len(report.records) >= 2500
+
+
+V2_TEXTS = iter([
+    "Pagi ini hujan deras sehingga kunjungan ke rumah Bu S diundur sampai pukul sepuluh.",
+    "Berkas KK dan KTP sudah difotokopi dua rangkap untuk pengajuan ke kantor desa.",
+    "An. D belum masuk sekolah tiga hari karena sepatunya rusak dan malu diejek teman.",
+    "Rapat kelompok dihadiri sebelas anggota, dua izin karena anaknya sakit demam.",
+    "Saldo KKS bulan ini belum masuk, pengecekan di agen BRILink menunjukkan angka nol.",
+    "Petugas puskesmas menjadwalkan imunisasi lanjutan untuk balita di dusun sebelah.",
+    "Residen baru tiba diantar kakaknya membawa surat rujukan dari klinik kecamatan.",
+    "Hasil pemetaan menunjukkan empat rumah lansia tanpa sumur dan jamban sendiri.",
+] * 10)
+
+
+def v2_row(doc: str, n: int, writer: str, genre: str, labels=(), text=None, kind="body") -> dict:
+    return {"id": f"{doc}-{n:02d}", "text": text or next(V2_TEXTS),
+            "labels": list(labels), "breaches": [], "setting": "pkh", "style": "chat", "batch": doc,
+            "writer": writer, "genre": genre, "doc": doc, "kind": kind}
+
+
+def test_v2_minimums_count_documents_genres_writers_and_no_code_share(tmp_path):
+    rows = [v2_row("W01-001", 1, "W01", "pkh_kunjungan", ["P10"]), v2_row("W01-001", 2, "W01", "pkh_kunjungan"),
+            v2_row("W02-001", 1, "W02", "lksa", ["P11"]), v2_row("W02-001", 2, "W02", "lksa", ["P04"])]
+    mins = Minimums(passages=0, per_code=0, breach_principles=0, per_breach=0, no_code=0, settings=0,
+                    informal_share=0, test_share=0, v2_documents=3, v2_passages=5, v2_genres=3, v2_writers=3,
+                    v2_no_code_share=0.5)
+    problems = problems_for(tmp_path, rows, minimums=mins)
+    assert "corpus v2 has 2 documents (at least 3)" in problems
+    assert "corpus v2 has 4 passages (at least 5)" in problems
+    assert "corpus v2 has 2 genres (at least 3)" in problems
+    assert "corpus v2 has 2 writers (at least 3)" in problems
+    assert "corpus v2: 25% of body passages carry no code (at least 50%)" in problems
+
+
+def test_v2_document_split_and_test_writers_or_genres_held_out_whole(tmp_path):
+    train = [v2_row("W01-001", 1, "W01", "lksa"), v2_row("W02-001", 1, "W02", "napza")]
+    test = [v2_row("W01-001", 2, "W01", "lksa"),  # the same document in both splits
+            v2_row("W02-002", 1, "W02", "lksa"),  # writer W02 and genre lksa both trained on
+            v2_row("W03-001", 1, "W03", "lksa")]  # an unseen writer: fine
+    problems = problems_for(tmp_path, train, test)
+    assert "document 'W01-001' is split between training and test files" in problems
+    assert any(p.startswith("test document 'W02-002': its writer and its genre both occur in training") for p in problems)
+    assert not any("W03-001" in p for p in problems)
+
+
+def test_short_repeated_headers_are_not_duplicates(tmp_path):
+    rows = [v2_row("W01-001", 1, "W01", "lksa", text="Tujuan: monitoring", kind="header"),
+            v2_row("W01-002", 1, "W01", "lksa", text="Tujuan: monitoring", kind="header")]
+    assert problems_for(tmp_path, rows) == []
+
+
+def test_unknown_genre_and_kind(tmp_path):
+    row = dict(v2_row("W01-001", 1, "W01", "novel"), kind="footer")
+    assert problems_for(tmp_path, [row]) == [
+        "train.jsonl:1 (W01-001-01): unknown genre 'novel'",
+        "train.jsonl:1 (W01-001-01): kind must be 'header' or 'body'",
+    ]

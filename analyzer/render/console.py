@@ -142,6 +142,41 @@ def print_evaluation(path: str, metrics: dict, lang: str) -> None:
     out.print(summary)
 
 
+def print_transfer(meta: dict, lang: str) -> None:
+    """The model's transfer figures: one headline row per evaluation, then per genre and per style."""
+    from rich.table import Table
+
+    from analyzer.modelcard import PROTOCOL_NAMES, headline_rows, target_status
+
+    out = console()
+
+    def ci(m: dict, key: str) -> str:
+        bounds = m.get("ci95", {}).get(key)
+        return f"{m.get(key, 0):.3f}" + (f" [{bounds[0]:.2f}–{bounds[1]:.2f}]" if bounds else "")
+
+    table = Table(title=msg("ui.eval.transfer", lang))
+    for col in ("evaluation", "passages", "micro-F1", "macro-F1", "breach_f1", "no_code_fp", "targets"):
+        table.add_column(col if "-F1" in col else msg(f"ui.col.{col}", lang))
+    for name, m in headline_rows(meta):
+        missed = [k for k, _, _, _, met in target_status(m) if not met]
+        table.add_row(name, str(m.get("passages", 0)), ci(m, "micro_f1"), ci(m, "macro_f1"), ci(m, "breach_micro_f1"),
+                      ci(m, "no_code_false_positive_rate"),
+                      msg("ui.status.met", lang) if not missed else msg("ui.status.missed", lang) + ": " + ", ".join(missed))
+    out.print(table)
+    for protocol, result in (meta.get("metrics", {}).get("transfer") or {}).items():
+        groups = Table(title=PROTOCOL_NAMES.get(protocol, protocol))
+        for col in ("group", "passages", "micro-F1", "macro-F1", "breach_f1", "no_code_fp"):
+            groups.add_column(col if "-F1" in col else msg(f"ui.col.{col}", lang))
+        for name, m in result.get("groups", {}).items():
+            groups.add_row(name, str(m.get("passages", 0)), ci(m, "micro_f1"), f"{m.get('macro_f1', 0):.3f}",
+                           f"{m.get('breach_micro_f1', 0):.3f}", f"{m.get('no_code_false_positive_rate', 0):.3f}")
+        out.print(groups)
+    in_style = meta.get("metrics", {}).get("in_style") or {}
+    if in_style:
+        out.print(msg("ui.eval.in_style", lang, micro=in_style["micro_f1"], macro=in_style["macro_f1"],
+                      n=in_style["passages"]))
+
+
 def print_agreement(data: dict, lang: str) -> None:
     from rich.table import Table
 
