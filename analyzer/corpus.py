@@ -336,7 +336,8 @@ def check_corpus(path: str | Path, minimums: Minimums | None = Minimums(),
 def corpus_stats(records: Sequence[Record]) -> dict[str, dict[str, dict[str, int]]]:
     """Counts per code (applied and breached), setting, style and batch, by split (train/test/all)."""
     out: dict[str, dict[str, dict[str, int]]] = {
-        "applied": {}, "breached": {}, "setting": {}, "style": {}, "batch": {}, "totals": {},
+        "applied": {}, "breached": {}, "setting": {}, "style": {}, "batch": {}, "totals": {}, "genre": {},
+        "writer": {},
     }
 
     def bump(table: str, key: str, split: str) -> None:
@@ -357,7 +358,14 @@ def corpus_stats(records: Sequence[Record]) -> dict[str, dict[str, dict[str, int
         bump("setting", rec.setting, split)
         bump("style", rec.style, split)
         bump("batch", rec.batch, split)
+        bump("genre", rec.genre, split)
+        if rec.is_v2:
+            bump("writer", rec.writer, split)
         bump("totals", "passages", split)
+        if rec.is_v2:
+            bump("totals", "v2_passages", split)
+            if rec.kind == "body" and not rec.has_code:
+                bump("totals", "v2_body_no_code", split)
         if not rec.has_code:
             bump("totals", "no_code", split)
         if len(rec.labels) + len(rec.breaches) > 1:
@@ -383,4 +391,6 @@ def stats_markdown(stats: dict) -> str:
     out += table("Principles breached (passages)", stats["breached"], "principle")
     out += table("Settings", dict(sorted(stats["setting"].items())), "setting")
     out += table("Styles", dict(sorted(stats["style"].items())), "style")
+    out += table("Genres (v1: the corpus v1 passage bank)", dict(sorted(stats["genre"].items())), "genre")
+    out += table("Corpus v2 writers (passages)", dict(sorted(stats["writer"].items())), "writer")
     return "\n".join(out).rstrip() + "\n"

@@ -1,15 +1,15 @@
 """Concept lexicon features: cue words of the codebook grouped into concepts (``data/lexicon.tsv``).
 
-A passage whose normalised words contain a cue gets extra feature tokens ``lex:<concept>``; when a worker
+A passage whose normalised words contain a cue gets extra feature tokens ``§<concept>``; when a worker
 ("saya", "praktikan", "peksos", …) or a client ("klien", "ibu", "beliau", …) appears in the four words before
-the cue, also ``lex:<concept>.w`` or ``lex:<concept>.k`` (who acts); when a negation is among the two words
-before it, ``lex:<concept>.neg`` instead. The tokens are appended to the passage's words, so the word and
+the cue, also ``§<concept>.w`` or ``§<concept>.k`` (who acts); when a negation is among the two words
+before it, ``§<concept>.neg`` instead. The tokens are appended to the passage's words, so the word and
 character blocks of the model read them like any other word and the saved model stays pure scikit-learn.
 
 >>> concept_tokens("saya membentak ibu".split())
-['lex:anger', 'lex:anger.w']
+['§anger', '§anger.w']
 >>> concept_tokens("saya tidak memotong cerita beliau".split())[:3]
-['lex:ignore.neg', 'lex:listen', 'lex:listen.w']
+['§ignore.neg', '§listen', '§listen.w']
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
-PREFIX = "lex:"
+PREFIX = "§"  # short: concept tokens also pass through the character n-gram block
 WORKER, CLIENT, NEGATION = "@worker", "@client", "negation"
 _PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "pe", "di", "ter", "ber", "be",
              "ke", "se", "per", "ng", "ny")
@@ -94,19 +94,44 @@ def load(text: str | None = None) -> Lexicon:
     return Lexicon.from_text(default_text() if text is None else text)
 
 
+@dataclass(frozen=True)
+class WordInfo:
+    """What the lexicon knows about one word: the concepts it cues alone, the pairs it may start, the stems
+    it matches (for the second word of a pair) and whether it names a worker, a client or a negation."""
+
+    singles: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    stems: frozenset = frozenset()
+    worker: bool = False
+    client: bool = False
+    negation: bool = False
+
+    @property
+    def cues(self) -> bool:
+        return bool(self.singles or self.pairs)
+
+
+_NONE = WordInfo()
+
+
 class _Matcher:
-    """Per-word stem matches, cached (the hot path calls it once per distinct word)."""
+    """Per-word lexicon information, cached (the hot path computes it once per distinct word)."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.stems = lexicon.stems
-        self.cache: dict[str, frozenset[str]] = {}
+        self.cache: dict[str, WordInfo] = {}
 
-    def matches(self, word: str) -> frozenset[str]:
+    def info(self, word: str) -> WordInfo:
         hit = self.cache.get(word)
         if hit is None:
-            hit = frozenset(affix_variants(word) & self.stems) if len(word) > 1 else frozenset(
-                {word} & self.stems)
+            stems = frozenset(affix_variants(word) & self.stems) if len(word) > 1 else frozenset({word} & self.stems)
+            hit = _NONE
+            if stems:
+                concepts = [c for st in sorted(stems) for c in self.lexicon.singles.get(st, ())]
+                singles = tuple(dict.fromkeys(c for c in concepts if c not in (WORKER, CLIENT, NEGATION)))
+                pairs = tuple(pair for st in sorted(stems) for pair in self.lexicon.pairs.get(st, ()))
+                hit = WordInfo(singles, pairs, stems, WORKER in concepts, CLIENT in concepts, NEGATION in concepts)
             if len(self.cache) < 500_000:
                 self.cache[word] = hit
         return hit
@@ -122,39 +147,37 @@ def _matcher(lexicon: Lexicon) -> _Matcher:
     return m
 
 
-def concept_tokens(words: Sequence[str], lexicon: Lexicon | None = None) -> list[str]:
-    """The ``lex:`` tokens of one passage's normalised words, sorted and without repeats."""
-    lexicon = lexicon or load()
-    m = _matcher(lexicon)
-    matched = [m.matches(w) for w in words]
-    roles: list[set[str]] = [set() for _ in words]
-    found: list[tuple[int, str]] = []
-    for i, stems in enumerate(matched):
-        if not stems:
-            continue
-        for stem in stems:
-            for concept in lexicon.singles.get(stem, ()):
-                roles[i].add(concept)
-            for second, concept in lexicon.pairs.get(stem, ()):
-                if any(second in matched[j] for j in range(i + 1, min(i + 1 + PAIR_WINDOW, len(words)))):
-                    roles[i].add(concept)
-    for i, concepts in enumerate(roles):
-        for concept in concepts:
-            if concept not in (WORKER, CLIENT, NEGATION):
-                found.append((i, concept))
+def _tokens_at(infos: Sequence[WordInfo], lo: int, hi: int, hits: Iterable[int]) -> list[str]:
+    """The concept tokens of the passage ``infos[lo:hi]``, given the positions in it whose word cues a
+    concept (alone or as the first word of a pair)."""
     out: set[str] = set()
-    for i, concept in found:
-        before = roles[max(0, i - NEGATION_WINDOW):i]
-        if any(NEGATION in r for r in before):
-            out.add(f"{PREFIX}{concept}.neg")
+    for i in hits:
+        info = infos[i]
+        concepts = list(info.singles)
+        for second, concept in info.pairs:
+            if any(second in infos[j].stems for j in range(i + 1, min(i + 1 + PAIR_WINDOW, hi))):
+                concepts.append(concept)
+        if not concepts:
             continue
-        out.add(PREFIX + concept)
-        window = roles[max(0, i - ACTOR_WINDOW):i]
-        if any(WORKER in r for r in window):
-            out.add(f"{PREFIX}{concept}.w")
-        elif any(CLIENT in r for r in window):
-            out.add(f"{PREFIX}{concept}.k")
+        negated = any(infos[j].negation for j in range(max(lo, i - NEGATION_WINDOW), i))
+        window = range(max(lo, i - ACTOR_WINDOW), i)
+        actor = (".w" if any(infos[j].worker for j in window)
+                 else ".k" if any(infos[j].client for j in window) else "")
+        for concept in concepts:
+            if negated:
+                out.add(f"{PREFIX}{concept}.neg")
+            else:
+                out.add(PREFIX + concept)
+                if actor:
+                    out.add(PREFIX + concept + actor)
     return sorted(out)
+
+
+def concept_tokens(words: Sequence[str], lexicon: Lexicon | None = None) -> list[str]:
+    """The concept tokens of one passage's normalised words, sorted and without repeats."""
+    m = _matcher(lexicon or load())
+    infos = [m.info(w) for w in words]
+    return _tokens_at(infos, 0, len(infos), [i for i, info in enumerate(infos) if info.cues])
 
 
 def augment_text(feature_string: str, lexicon: Lexicon | None = None) -> str:
@@ -166,28 +189,51 @@ def augment_text(feature_string: str, lexicon: Lexicon | None = None) -> str:
 
 def augment_ids(indptr, ids, words: Sequence[str], lexicon: Lexicon | None = None):
     """Passages given as word ids (``segment.segment_batch``'s form) with their concept tokens appended: the
-    same result as :func:`augment_text` on each passage's string (a test checks it)."""
+    same result as :func:`augment_text` on each passage's string (a test checks it). Only the positions whose
+    word cues a concept are visited in Python."""
     import numpy as np
 
     from analyzer.ragged import offsets
 
+    m = _matcher(lexicon or load())
     words = list(words)
-    table = {w: i for i, w in enumerate(words)}
     ids = np.asarray(ids, dtype=np.int64)
-    bounds = np.asarray(indptr, dtype=np.int64).tolist()
-    pieces, lengths = [], []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        row = ids[lo:hi]
-        extra = concept_tokens([words[k] for k in row.tolist()], lexicon)
-        if extra:
-            row = np.concatenate([row, np.fromiter((table.setdefault(t, len(table)) for t in extra),
-                                                   dtype=np.int64, count=len(extra))])
-        pieces.append(row)
-        lengths.append(len(row))
-    if len(table) > len(words):
-        words = list(table)
-    out_ids = np.concatenate(pieces) if pieces else ids[:0]
-    return offsets(np.asarray(lengths, dtype=np.int64)), out_ids, words
+    indptr = np.asarray(indptr, dtype=np.int64)
+    word_infos = [m.info(w) for w in words]
+    cues = np.fromiter((i.cues for i in word_infos), dtype=bool, count=len(word_infos))
+    hit_pos = np.flatnonzero(cues[ids]) if len(ids) else np.zeros(0, dtype=np.int64)
+    if not len(hit_pos):
+        return indptr, ids, words
+    hit_row = np.searchsorted(indptr, hit_pos, side="right") - 1
+    infos = [word_infos[k] for k in ids.tolist()]
+    bounds = indptr.tolist()
+    table = {w: i for i, w in enumerate(words)}
+    extra_rows: dict[int, list[int]] = {}
+    rows = hit_row.tolist()
+    positions = hit_pos.tolist()
+    start = 0
+    while start < len(rows):
+        row = rows[start]
+        end = start
+        while end < len(rows) and rows[end] == row:
+            end += 1
+        tokens = _tokens_at(infos, bounds[row], bounds[row + 1], positions[start:end])
+        if tokens:
+            extra_rows[row] = [table.setdefault(t, len(table)) for t in tokens]
+        start = end
+    if not extra_rows:
+        return indptr, ids, words
+    lengths = np.diff(indptr)
+    add = np.zeros(len(lengths), dtype=np.int64)
+    for row, extra in extra_rows.items():
+        add[row] = len(extra)
+    new_ptr = offsets(lengths + add)
+    out = np.empty(int(new_ptr[-1]), dtype=np.int64)
+    keep = np.repeat(new_ptr[:-1], lengths) + (np.arange(len(ids)) - np.repeat(indptr[:-1], lengths))
+    out[keep] = ids
+    for row, extra in extra_rows.items():
+        out[new_ptr[row + 1] - len(extra):new_ptr[row + 1]] = extra
+    return new_ptr, out, list(table) if len(table) > len(words) else words
 
 
 def is_concept(term: str) -> bool:

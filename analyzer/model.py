@@ -107,6 +107,7 @@ class ModelConfig:
     lexicon: bool = True  # append concept tokens of data/lexicon.tsv (see lexicon.py)
     solver: str = "liblinear"  # "liblinear" (LogisticRegression) or "sgd" (SGDClassifier, logistic loss)
     alpha: float = 1e-5  # SGD regularisation
+    v1_weight: float = 1.0  # sample weight of corpus v1 passages (v2 documents weigh 1)
 
 
 @dataclass
@@ -447,7 +448,16 @@ class CodeModel:
 
 # training ---------------------------------------------------------------------------------------------------
 
-def _fit(config: ModelConfig, texts: Sequence[str], y):
+def sample_weights(records: Sequence["Record"], config: ModelConfig):
+    """Per-passage training weights: ``config.v1_weight`` for corpus v1 passages, 1 for v2; None when all 1."""
+    import numpy as np
+
+    if config.v1_weight == 1.0:
+        return None
+    return np.array([1.0 if r.is_v2 else config.v1_weight for r in records])
+
+
+def _fit(config: ModelConfig, texts: Sequence[str], y, sample_weight=None):
     """Fit features and classifier as separate steps (so the sparse matrix can be index-sorted before the
     parallel one-vs-rest fit, avoiding scikit-learn issue #6614) and return them as one fitted Pipeline."""
     from sklearn.pipeline import Pipeline
@@ -455,7 +465,17 @@ def _fit(config: ModelConfig, texts: Sequence[str], y):
     features = build_features(config)
     matrix = features.fit_transform(list(texts)).tocsr()
     matrix.sort_indices()
-    clf = build_classifier(config, n_jobs=config.n_jobs).fit(matrix, y)
+    clf = build_classifier(config, n_jobs=config.n_jobs)
+    if sample_weight is None:
+        clf.fit(matrix, y)
+    else:
+        import sklearn
+
+        with sklearn.config_context(enable_metadata_routing=True):
+            clf.estimator.set_fit_request(sample_weight=True)
+            clf.fit(matrix, y, sample_weight=sample_weight)
+        for est in [clf.estimator, *clf.estimators_]:
+            est.__dict__.pop("_metadata_request", None)  # routing state only; keeps the saved model plain
     clf.n_jobs = None  # prediction runs in-process
     for _, vectorizer in features.transformer_list:
         # Terms dropped by min_df are kept only for introspection; removing them is documented as safe and
@@ -466,8 +486,9 @@ def _fit(config: ModelConfig, texts: Sequence[str], y):
 
 
 def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups: Sequence[str],
-                           progress: Callable[[str], None] | None = None):
-    """Out-of-fold probabilities from GroupKFold over writing batches (no batch in both train and fold)."""
+                           progress: Callable[[str], None] | None = None, sample_weight=None):
+    """Out-of-fold probabilities from GroupKFold over ``groups`` (no group in both the training part and the
+    fold it scores)."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
@@ -480,7 +501,8 @@ def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups:
     for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(texts, y, groups), start=1):
         if progress:
             progress(f"cv {k}/{folds}")
-        est = _fit(config, [texts[i] for i in train_idx], y[train_idx])
+        weights = None if sample_weight is None else sample_weight[train_idx]
+        est = _fit(config, [texts[i] for i in train_idx], y[train_idx], weights)
         model = CodeModel.from_estimator(est, np.full(len(TARGETS), 0.5))
         oof[test_idx] = model.scores_from_matrix(model.transform([texts[i] for i in test_idx]))
     return oof
@@ -507,21 +529,18 @@ def model_texts(texts: Sequence[str], lexicon=None) -> list[str]:
     return [augment_text(s, lexicon) for s in strings]
 
 
+def tuning_group(record: "Record") -> str:
+    """The unit thresholds are cross-validated over: a corpus-v2 genre (whole genres, written by several
+    writers, are held out together), or for corpus v1 passages their style family."""
+    return record.genre if record.is_v2 else f"v1:{record.style_family}"
+
+
 def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
-          progress: Callable[[str], None] | None = None,
-          protocols: Sequence[str] = ("genre", "style")) -> tuple[CodeModel, dict, dict]:
-    """Fit the classifier on ``records`` and measure how it transfers.
-
-    With documents of at least two corpus-v2 genres, every genre is held out in turn (leave-one-genre-out):
-    the pooled held-out scores tune the thresholds — they are chosen for text of a genre the model never saw
-    — and give the leave-one-genre-out figures; the other ``protocols`` (leave-one-style-out, …) are measured
-    the same way. Without v2 genres, thresholds come from GroupKFold over writing batches. Then a final fit
-    on all records. Returns the model, the metrics of the scores used for tuning, and the transfer results
-    (``transfer.evaluate_protocol`` per protocol)."""
-    import numpy as np
-
+          progress: Callable[[str], None] | None = None) -> tuple[CodeModel, dict]:
+    """Fit the classifier on ``records``: thresholds tuned on out-of-fold scores of a GroupKFold over genres
+    and styles (:func:`tuning_group`, so they are chosen for writing of a kind the fold never saw), then a
+    final fit on all records. Returns the model and the metrics of those out-of-fold decisions."""
     from analyzer.metrics import evaluate_sets
-    from analyzer.transfer import evaluate_held_out, held_out_scores
 
     if progress:
         progress("tokenise")
@@ -529,27 +548,16 @@ def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
     texts = model_texts([r.text for r in records], lexicon)
     y = target_matrix(records)
     y_all = with_gate(y)
-    transfer: dict = {}
-    if len({r.genre for r in records if r.is_v2}) >= 2:
-        held = held_out_scores(records, config, "genre", progress, texts)
-        tuned = ~np.isnan(held.scores[:, 0])
-        thresholds, gate = tune_gate(held.scores[tuned], y[tuned])
-        oof, rows = held.scores[tuned], [r for r, t in zip(records, tuned) if t]
-        transfer["genre"] = evaluate_held_out(records, held)
-        for protocol in protocols:
-            if protocol != "genre":
-                transfer[protocol] = evaluate_held_out(
-                    records, held_out_scores(records, config, protocol, progress, texts))
-    else:
-        oof = cross_validated_scores(config, texts, y_all, [r.batch for r in records], progress)
-        thresholds, gate = tune_gate(oof, y)
-        rows = list(records)
+    weights = sample_weights(records, config)
+    oof = cross_validated_scores(config, texts, y_all, [tuning_group(r) for r in records], progress, weights)
+    thresholds, gate = tune_gate(oof, y)
     if progress:
         progress("final fit")
-    model = CodeModel.from_estimator(_fit(config, texts, y_all), thresholds, gate_threshold=gate, lexicon=lexicon)
-    cv = evaluate_sets([r.labels for r in rows], [r.breaches for r in rows],
+    model = CodeModel.from_estimator(_fit(config, texts, y_all, weights), thresholds, gate_threshold=gate,
+                                     lexicon=lexicon)
+    cv = evaluate_sets([r.labels for r in records], [r.breaches for r in records],
                        *_decisions_to_sets(model.decide(oof)))
-    return model, cv, transfer
+    return model, cv
 
 
 def _decisions_to_sets(decisions) -> tuple[list[list[str]], list[list[str]]]:

@@ -160,7 +160,7 @@ and the thresholds applied to the held-out group are tuned on the other groups' 
 Intervals are 95% bootstrap intervals over whole documents. A missed target is stated, never lowered.
 
 {_headline_table(headline_rows(meta))}
-{_contrast_line(metrics.get("contrast") or {})}
+{"" if transfer else chr(10) + "Leave-one-genre-out and leave-one-style-out were not measured for this model (`analyzer train --transfer` measures them)." + chr(10)}{_contrast_line(metrics.get("contrast") or {})}
 {group_sections}
 Secondary, in-style figure (corpus v1 held-out batches `test.jsonl`, the same writing passes as part of the
 training data — memory of a style, not transfer): {in_style_line}.

@@ -19,14 +19,16 @@ class TrainResult:
 
 def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | Path = DEFAULT_MODEL_DIR,
                    seed: int = 0, progress: Callable[[str], None] | None = None,
-                   external: str | Path | None = EXTERNAL_SET) -> TrainResult:
-    """Train on every corpus file except the ``test*.jsonl`` files, with thresholds tuned for transfer and
-    leave-one-genre-out / leave-one-style-out figures (``model.train``); evaluate on the held-out writers
-    and genres (``test-v2.jsonl``), on the corpus v1 held-out batches (``test.jsonl``, in-style) and on the
-    external set; write ``model.skops``, ``scoring.npz``, ``lexicon.tsv``, ``metadata.json`` and
-    ``MODEL_CARD.md``."""
+                   external: str | Path | None = EXTERNAL_SET, transfer: bool = False) -> TrainResult:
+    """Train on every corpus file except the ``test*.jsonl`` files, with thresholds tuned by cross-validation
+    over genres and styles (``model.train``); with ``transfer``, also measure leave-one-genre-out and
+    leave-one-style-out (``transfer.measure_transfer``, about 20 more fits); evaluate on the held-out writers
+    and genres (``test-v2.jsonl``), on the corpus v1 held-out batches (``test.jsonl``, in-style), on the
+    external set and on the contrast set; write ``model.skops``, ``scoring.npz``, ``lexicon.tsv``,
+    ``metadata.json`` and ``MODEL_CARD.md``."""
     from analyzer.codebook import load_codebook
     from analyzer.contrast import CONTRAST_SET, contrast_results
+    from analyzer.transfer import measure_transfer
     from analyzer.corpus import read_records
     from analyzer.errors import CorpusError
     from analyzer.model import (CARD_FILE, CodeModel, ModelConfig, load_model, metadata_for, reliability_metrics,
@@ -40,10 +42,11 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
     if not train_records:
         raise CorpusError("corpus.no_training", path=str(corpus_dir))
     config = ModelConfig(seed=seed)
-    model, cv, transfer = train(train_records, config, progress)
+    model, cv = train(train_records, config, progress)
+    metrics: dict = {"cv": cv, "transfer": measure_transfer(train_records, config, progress=progress)
+                     if transfer else {}}
     if progress:
         progress("evaluate")
-    metrics: dict = {"cv": cv, "transfer": transfer}
     metrics.update(evaluate_held_out_sets(model, records, external))
     if CONTRAST_SET.is_file():
         metrics["contrast"] = contrast_results(model)

@@ -44,7 +44,8 @@ def held_out_scores(records: Sequence["Record"], config: "ModelConfig", protocol
     """Scores of every passage of a held-out group, each from a model trained without that group."""
     import numpy as np
 
-    from analyzer.model import CodeModel, TARGETS, _fit, _lexicon, model_texts, target_matrix, with_gate
+    from analyzer.model import (CodeModel, TARGETS, _fit, _lexicon, model_texts, sample_weights, target_matrix,
+                                with_gate)
 
     key = PROTOCOLS[protocol]
     groups = [key(r) for r in records]
@@ -58,7 +59,8 @@ def held_out_scores(records: Sequence["Record"], config: "ModelConfig", protocol
             progress(f"{protocol} {k}/{len(names)}")
         test = [i for i, g in enumerate(groups) if g == name]
         train = [i for i, g in enumerate(groups) if g != name]
-        est = _fit(config, [texts[i] for i in train], y[train])
+        weights = sample_weights([records[i] for i in train], config)
+        est = _fit(config, [texts[i] for i in train], y[train], weights)
         model = CodeModel.from_estimator(est, np.full(len(TARGETS), 0.5))
         out[test] = model.scores_from_matrix(model.transform([texts[i] for i in test]))
     return HeldOut(protocol, groups, out)
@@ -190,6 +192,19 @@ def evaluate_held_out(records: Sequence["Record"], held: HeldOut, bootstrap: int
         per_group[name] = headline(summarize([records[i] for i in idx], [labels[i] for i in idx],
                                              [breaches[i] for i in idx], bootstrap))
     return {"protocol": held.protocol, "pooled": pooled, "groups": per_group}
+
+
+def measure_transfer(records: Sequence["Record"], config: "ModelConfig", protocols: Sequence[str] = ("genre", "style"),
+                     progress: Callable[[str], None] | None = None) -> dict:
+    """``{protocol: evaluate_held_out(...)}`` for each protocol that has at least two groups."""
+    from analyzer.model import _lexicon, model_texts
+
+    texts = model_texts([r.text for r in records], _lexicon(config))
+    out = {}
+    for protocol in protocols:
+        if len({g for g in map(PROTOCOLS[protocol], records) if g is not None}) >= 2:
+            out[protocol] = evaluate_held_out(records, held_out_scores(records, config, protocol, progress, texts))
+    return out
 
 
 def evaluate_protocol(records: Sequence["Record"], config: "ModelConfig", protocol: str,

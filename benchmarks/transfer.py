@@ -1,6 +1,8 @@
 """Model selection for transfer: variants compared by leave-one-genre-out and leave-one-style-out.
 
-    python benchmarks/transfer.py [--protocols genre,style] [--variants shipped,lexicon,...] [--publish]
+    python benchmarks/transfer.py [--protocols genre,style] [--variants shipped,lexicon,...]
+    python benchmarks/transfer.py --curves      # learning curves by number of genres and of documents
+    python benchmarks/transfer.py --publish     # write both into benchmarks/RESULTS.md
 
 For each variant and protocol, every group is held out in turn (``analyzer.transfer``); thresholds for a
 group are tuned on the other groups' held-out scores. Ensembles average two variants' held-out probabilities.
@@ -87,6 +89,10 @@ def run(protocols, variants, out_json: Path) -> dict:
             results[name][protocol]["seconds"] = round(time.time() - t, 1)
             print(name, protocol, json.dumps(results[name][protocol]["pooled"]), flush=True)
             out_json.write_text(json.dumps(results, indent=1))
+            if protocol == "genre" and EXTERNAL.is_file() and name not in CONTEXT:
+                results[name]["external"] = _external(records, y, config, held, texts_cache[key])
+                print(name, "external", json.dumps(results[name]["external"]), flush=True)
+                out_json.write_text(json.dumps(results, indent=1))
     for name, (a, b) in ENSEMBLES.items():
         for protocol in protocols:
             fa, fb = (out_json.parent / f"{v}.{protocol}.npy" for v in (a, b))
@@ -99,6 +105,28 @@ def run(protocols, variants, out_json: Path) -> dict:
                 print(name, protocol, json.dumps(results[name][protocol]["pooled"]), flush=True)
     out_json.write_text(json.dumps(results, indent=1))
     return results
+
+
+EXTERNAL = ROOT / "corpora" / "external" / "external.jsonl"
+
+
+def _external(records, y, config, held, texts):
+    """The external set scored by a model fitted on all training passages, with thresholds tuned on the
+    leave-one-genre-out held-out scores (as ``analyzer train`` does)."""
+    import numpy as np
+
+    from analyzer.model import CodeModel, _fit, model_texts, _lexicon, tune_gate, with_gate
+    from analyzer.transfer import headline, summarize
+
+    tuned = ~np.isnan(held.scores[:, 0])
+    thresholds, gate = tune_gate(held.scores[tuned], y[tuned])
+    model = CodeModel.from_estimator(_fit(config, texts, with_gate(y)), thresholds, gate_threshold=gate)
+    outside = [r for r in read_records(EXTERNAL) if r.kind == "body"]
+    scores = model.scores_from_matrix(model.transform(model_texts([r.text for r in outside], _lexicon(config))))
+    from analyzer.transfer import sets_from_decisions
+
+    labels, breaches = sets_from_decisions(model.decide(scores))
+    return headline(summarize(outside, labels, breaches, 200))
 
 
 def _score(records, y, held):
@@ -115,14 +143,117 @@ def _score(records, y, held):
     return {"pooled": pooled, "groups": groups}
 
 
+def learning_curves(config_name: str = "lexicon", held_genres: int = 4, seed: int = 0) -> dict:
+    """Micro-F1 on a fixed set of held-out genres while training on more genres, and on more documents.
+
+    Training always includes corpus v1; v2 genres are added in a fixed random order (by number of genres), or
+    a growing share of the documents of all non-held-out genres is used (by number of documents). Each
+    held-out genre is decided with thresholds tuned on the other held-out genres' scores."""
+    import random
+
+    import numpy as np
+
+    from analyzer.model import CodeModel, TARGETS, _fit, _lexicon, model_texts, target_matrix, with_gate
+    from analyzer.transfer import HeldOut, group_decisions, sets_from_decisions, summarize
+
+    config = VARIANTS[config_name]
+    records = [r for r in read_records(ROOT / "corpora" / "annotated") if r.split == "train" and r.kind == "body"]
+    texts = model_texts([r.text for r in records], _lexicon(config))
+    y = target_matrix(records)
+    ya = with_gate(y)
+    rng = random.Random(seed)
+    genres = sorted({r.genre for r in records if r.is_v2})
+    rng.shuffle(genres)
+    held, rest = set(genres[:held_genres]), genres[held_genres:]
+    test = [i for i, r in enumerate(records) if r.genre in held]
+    groups = [r.genre if r.genre in held else None for r in records]
+
+    def point(train_idx):
+        est = _fit(config, [texts[i] for i in train_idx], ya[train_idx])
+        model = CodeModel.from_estimator(est, np.full(len(TARGETS), 0.5))
+        scores = np.full(ya.shape, np.nan)
+        scores[test] = model.scores_from_matrix(model.transform([texts[i] for i in test]))
+        labels, breaches = sets_from_decisions(group_decisions(HeldOut("genre", groups, scores), y))
+        m = summarize([records[i] for i in test], [labels[i] for i in test], [breaches[i] for i in test], 0)
+        docs = len({records[i].doc for i in train_idx if records[i].is_v2})
+        return {"train_passages": len(train_idx), "v2_documents": docs, "micro_f1": round(m["micro_f1"], 4),
+                "breach_micro_f1": round(m["breach_micro_f1"], 4)}
+
+    v1 = [i for i, r in enumerate(records) if not r.is_v2]
+    by_genres = {}
+    for k in sorted({0, 2, 4, 8, len(rest)}):
+        chosen = set(rest[:k])
+        by_genres[k] = point(v1 + [i for i, r in enumerate(records) if r.genre in chosen])
+        print("genres", k, by_genres[k], flush=True)
+    docs = sorted({r.doc for r in records if r.is_v2 and r.genre not in held})
+    rng.shuffle(docs)
+    by_docs = {}
+    for share in (0.25, 0.5, 1.0):
+        chosen = set(docs[: int(len(docs) * share)])
+        by_docs[share] = point(v1 + [i for i, r in enumerate(records) if r.doc in chosen])
+        print("documents", share, by_docs[share], flush=True)
+    return {"held_out_genres": sorted(held), "by_genres": by_genres, "by_documents": by_docs}
+
+
+def _fmt(m: dict, key: str) -> str:
+    ci = m.get("ci95", {}).get(key)
+    return f"{m.get(key, 0):.3f}" + (f" [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else "")
+
+
+def publish_results(results: dict, curves: dict | None) -> None:
+    """Write the comparison (and the learning curves) into benchmarks/RESULTS.md."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _results import publish
+
+    lines = ["## Model selection for transfer (`python benchmarks/transfer.py`)", "",
+             "Each variant trained and scored with every corpus-v2 genre held out in turn (leave-one-genre-out) "
+             "and every style family held out in turn (leave-one-style-out), on the training files (held-out "
+             "test files excluded); thresholds for a held-out group tuned on the other groups' held-out scores. "
+             "External: the variant fitted on all training passages, thresholds from its leave-one-genre-out "
+             "scores, on the external set. 95% bootstrap intervals over documents. Ensembles average two "
+             "variants' probabilities.", "",
+             "| variant | LOGO micro-F1 | LOGO macro-F1 | LOGO breach F1 | LOGO no-code FP | LOSO micro-F1 | "
+             "LOSO breach F1 | external micro-F1 | external breach F1 | LOGO time (s) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, res in results.items():
+        g, st, ex = (res.get(k, {}) for k in ("genre", "style", "external"))
+        gp, sp = g.get("pooled", {}), st.get("pooled", {})
+        lines.append(f"| {name} | {_fmt(gp, 'micro_f1')} | {gp.get('macro_f1', 0):.3f} | "
+                     f"{gp.get('breach_micro_f1', 0):.3f} | {gp.get('no_code_false_positive_rate', 0):.3f} | "
+                     f"{_fmt(sp, 'micro_f1') if sp else '–'} | {sp.get('breach_micro_f1', 0):.3f} | "
+                     f"{_fmt(ex, 'micro_f1') if ex else '–'} | {ex.get('breach_micro_f1', 0):.3f} | "
+                     f"{g.get('seconds', '–')} |")
+    if curves:
+        lines += ["", f"### Learning curves (held-out genres: {', '.join(curves['held_out_genres'])})", "",
+                  "Training is corpus v1 plus v2 genres added in a fixed random order, or a growing share of the "
+                  "v2 documents of all other genres; micro-F1 on the held-out genres.", "",
+                  "| v2 genres in training | v2 documents | micro-F1 | breach F1 |", "|---|---|---|---|"]
+        for k, p in curves["by_genres"].items():
+            lines.append(f"| {k} | {p['v2_documents']} | {p['micro_f1']:.3f} | {p['breach_micro_f1']:.3f} |")
+        lines += ["", "| share of v2 documents | v2 documents | micro-F1 | breach F1 |", "|---|---|---|---|"]
+        for share, p in curves["by_documents"].items():
+            lines.append(f"| {float(share):.0%} | {p['v2_documents']} | {p['micro_f1']:.3f} | {p['breach_micro_f1']:.3f} |")
+    publish("transfer", lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--protocols", default="genre,style")
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--out", default="/tmp/transfer-bench/results.json")
+    parser.add_argument("--curves", action="store_true", help="learning curves instead of the comparison")
+    parser.add_argument("--publish", action="store_true", help="write the stored results into RESULTS.md")
     args = parser.parse_args()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if args.publish:
+        curves_file = out.parent / "curves.json"
+        publish_results(json.loads(out.read_text()), json.loads(curves_file.read_text()) if curves_file.exists() else None)
+        return
+    if args.curves:
+        curves = learning_curves()
+        (out.parent / "curves.json").write_text(json.dumps(curves, indent=1))
+        return
     run(args.protocols.split(","), args.variants.split(","), out)
 
 

@@ -16,21 +16,21 @@ def test_affixes_and_nasal_restoration():
 
 
 def test_worker_breach_cue_carries_the_actor():
-    assert lexicon.concept_tokens("lalu saya membentak bapaknya".split()) == ["lex:anger", "lex:anger.w"]
+    assert lexicon.concept_tokens("lalu saya membentak bapaknya".split()) == ["§anger", "§anger.w"]
 
 
 def test_client_as_actor():
-    assert "lex:listen.k" in lexicon.concept_tokens("beliau mendengarkan penjelasan bidan".split())
+    assert "§listen.k" in lexicon.concept_tokens("beliau mendengarkan penjelasan bidan".split())
 
 
 def test_negation_replaces_the_concept():
     tokens = lexicon.concept_tokens("saya tidak memotong ceritanya".split())
-    assert "lex:ignore.neg" in tokens and "lex:ignore" not in tokens
+    assert "§ignore.neg" in tokens and "§ignore" not in tokens
 
 
 def test_two_word_cue_needs_both_words_close():
-    assert "lex:anger" in lexicon.concept_tokens("nada suara saya tinggi".split())
-    assert "lex:anger" not in lexicon.concept_tokens("nada dering hp sudah diganti yang tinggi".split())
+    assert "§anger" in lexicon.concept_tokens("nada suara saya tinggi".split())
+    assert "§anger" not in lexicon.concept_tokens("nada dering hp sudah diganti yang tinggi".split())
 
 
 def test_no_cue_no_tokens_and_text_unchanged():
@@ -45,8 +45,8 @@ def test_shipped_lexicon_parses_and_every_cue_has_at_most_two_words():
 
 
 def test_concept_terms_are_never_evidence():
-    assert lexicon.is_concept("lex:anger.w")
-    assert lexicon.is_concept("membentak lex:anger")
+    assert lexicon.is_concept("§anger.w")
+    assert lexicon.is_concept("membentak §anger")
     assert not lexicon.is_concept("membentak")
 
 
