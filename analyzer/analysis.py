@@ -36,14 +36,14 @@ def model_id(model: "CodeModel") -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: bool = True) -> list[list[dict]]:
+def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: "bool | str" = True) -> list[list[dict]]:
     """The text-dependent part of the results: for each note text, its passages (offsets, kind, text, labels,
     breaches, evidence as JSON, scores as a list in ``SCORE_COLUMNS`` order). Plain data, so it can be cached
     and shipped between processes."""
     import numpy as np
 
     from analyzer.ragged import select_rows
-    from analyzer.redact import redact
+    from analyzer.redact import redact_passages, redact_terms
     from analyzer.segment import segment_batch
 
     batch = segment_batch(texts)
@@ -54,29 +54,37 @@ def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: bool = 
     zeros = [0.0] * len(SCORE_COLUMNS)
     dumps = json.dumps
     out: list[list[dict]] = [[] for _ in texts]
-    for note, index, start, end, kind, text, i in zip(batch.note, batch.index, batch.start, batch.end, batch.kind,
-                                                      batch.text, position.tolist()):
+    shown, hidden = _shown_texts(texts, batch, redact_text)
+    for note, index, start, end, kind, text, i, hide in zip(batch.note, batch.index, batch.start, batch.end,
+                                                            batch.kind, shown, position.tolist(), hidden):
         body_passage = i >= 0
         evidence = preds.evidence[i] if body_passage else {}
         out[note].append({
             "passage": index, "start": start, "end": end, "kind": kind,
-            "text": redact(text) if redact_text else text,
+            "text": text,
             "labels": preds.labels[i] if body_passage else [],
             "breaches": preds.breaches[i] if body_passage else [],
-            "evidence": dumps({k: [_redact_term(t) for t in v] for k, v in evidence.items()},
+            "evidence": dumps({k: redact_terms(v, hide, redact_text) for k, v in evidence.items()},
                               ensure_ascii=False, sort_keys=True) if evidence else "{}",
             "scores": preds.scores[i] if body_passage else zeros,
         })
     return out
 
 
-def _redact_term(term: str) -> str:
-    """Evidence terms are normalised words (numbers already folded to <num>); only an e-mail can remain."""
-    if "@" not in term:
-        return term
-    from analyzer.redact import redact
+def _shown_texts(texts: Sequence[str], batch, redact_text) -> tuple[list[str], list[frozenset]]:
+    """Each passage's text as results show it (masked with its whole note as context) and its masked words."""
+    from analyzer.redact import redact_passages
 
-    return redact(term)
+    bounds: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for note, start, end in zip(batch.note, batch.start, batch.end):
+        bounds[note].append((start, end))
+    shown: list[str] = []
+    hidden: list[frozenset] = []
+    for text, spans in zip(texts, bounds):
+        s, h = redact_passages(text, spans, redact_text)
+        shown += s
+        hidden += h
+    return shown, hidden
 
 
 NOTE_FIELDS = ("note_id", "worker", "client", "date", "month", "setting")

@@ -45,6 +45,24 @@ def lang_option(func):
     )(func)
 
 
+def redact_option(func):
+    """``--redact all|ids|none`` (and ``--no-redact``, the same as ``--redact none``): what is masked in
+    every text the command writes."""
+    func = click.option(
+        "--no-redact", "no_redact", is_flag=True, hidden=True, help="The same as --redact none.",
+    )(func)
+    return click.option(
+        "--redact", "redact_mode", type=click.Choice(["all", "ids", "none"]), default="all", show_default=True,
+        help="Mask personal identifiers in note text and evidence: all (names, addresses, schools and "
+             "workplaces, NIK/KK, phone, e-mail, accounts, BPJS, NISN, NPWP, plates, case numbers, birth dates), "
+             "ids (numbers and birth dates only) or none.",
+    )(func)
+
+
+def _mode(redact_mode: str, no_redact: bool) -> str:
+    return "none" if no_redact else redact_mode
+
+
 def format_option(*choices: str, default: str | None = None):
     """``--format``: output format, the first choice being the default."""
 
@@ -339,8 +357,10 @@ def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: s
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="Output JSONL file (default: standard output).")
 @model_option
+@redact_option
 @lang_option
-def predict(input_path: Path, output: Path | None, model_dir: Path | None, lang: str) -> None:
+def predict(input_path: Path, output: Path | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
+            lang: str) -> None:
     """Predict codes for passages in INPUT (JSONL with fields id and text, or CSV with those columns; other
     fields are kept). Writes one JSON line per input line, in the same order, with labels, breaches,
     scores, breach_scores and evidence.
@@ -358,7 +378,7 @@ def predict(input_path: Path, output: Path | None, model_dir: Path | None, lang:
     rows = read_passages(input_path)
     model = load_model(model_dir)
     predictions = model.predict_texts([row["text"] for row in rows])
-    records = (output_record(row, pred) for row, pred in zip(rows, predictions))
+    records = (output_record(row, pred, _mode(redact_mode, no_redact)) for row, pred in zip(rows, predictions))
     if output is None or str(output) == "-":
         write_jsonl(records, sys.stdout)
         return
@@ -384,7 +404,7 @@ def columns_option(func):
               help="Results to write: a Parquet file (local engine) or a folder of Parquet parts (dask engine).")
 @columns_option
 @model_option
-@click.option("--no-redact", is_flag=True, help="Keep NIK, phone numbers and e-mail addresses in passage text.")
+@redact_option
 @click.option("--jobs", type=click.IntRange(1, None), default=None,
               help="Worker processes for the local engine (default: all cores); results are identical to --jobs 1.")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -396,7 +416,7 @@ def columns_option(func):
               help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
 @lang_option
 def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, model_dir: Path | None,
-            no_redact: bool, jobs: int | None, cache_path: Path | None, no_cache: bool, engine: str,
+            redact_mode: str, no_redact: bool, jobs: int | None, cache_path: Path | None, no_cache: bool, engine: str,
             scheduler: str | None, lang: str) -> None:
     """Analyse NOTES (tables: .csv .xlsx .jsonl .parquet; folders of .txt .md .docx; single note files) and
     write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Streams in
@@ -415,12 +435,12 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
     if engine == "dask":
         from analyzer.dask_engine import run_dask
 
-        summary = run_dask(notes, output, model_dir, columns, not no_redact, scheduler)
+        summary = run_dask(notes, output, model_dir, columns, _mode(redact_mode, no_redact), scheduler)
     else:
         from analyzer.engine import run_local
 
         with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
-            summary = run_local(notes, output, model_dir, columns, not no_redact, jobs,
+            summary = run_local(notes, output, model_dir, columns, _mode(redact_mode, no_redact), jobs,
                                 False if no_cache else cache_path, progress=progress.advance)
     click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
                    skipped=len(summary.skipped), path=output), err=True)
@@ -441,11 +461,11 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: the terminal; xlsx needs a file).")
 @lang_option
-@click.option("--no-redact", is_flag=True, help="Show NIK, phone numbers and e-mail addresses in excerpts.")
+@redact_option
 @columns_option
 @model_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
-           output: Path | None, lang: str, no_redact: bool, columns_spec: str | None, model_dir: Path | None) -> None:
+           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None, model_dir: Path | None) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
     review, gaps, and the model's reliability per code.
@@ -465,9 +485,9 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
     with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
-        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), not no_redact, progress.advance)
+        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact), progress.advance)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
-                       not no_redact)
+                       _mode(redact_mode, no_redact))
     if fmt == "table":
         from analyzer.render.report_console import print_report
 
@@ -528,9 +548,9 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
               help="Output file (default: the terminal).")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
 @lang_option
-@click.option("--no-redact", is_flag=True, help="Show NIK, phone numbers and e-mail addresses as written.")
+@redact_option
 @model_option
-def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, no_redact: bool,
+def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
            model_dir: Path | None) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
@@ -549,7 +569,7 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
 
     _, body = split_front_matter(read_note_file(note))
     codebook = load_codebook()
-    result = review_text(body, load_model(model_dir), codebook, lang, not no_redact)
+    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact))
     if fmt == "json":
         from analyzer.render.console import dump_json
 

@@ -51,6 +51,34 @@ def results_schema():
     return pa.schema(fields)
 
 
+def _data_version() -> str:
+    """The analyzer version and a hash of its language data (tokenizer tables, PII recognisers): cached results
+    from another version are never reused."""
+    global _DATA_VERSION
+    if _DATA_VERSION is None:
+        from importlib import resources
+
+        from analyzer import __version__
+
+        digest = hashlib.sha256(__version__.encode())
+        data = resources.files("analyzer").joinpath("data")
+        for item in sorted(_walk(data), key=lambda t: t.name):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+        _DATA_VERSION = digest.hexdigest()[:16]
+    return _DATA_VERSION
+
+
+def _walk(folder):
+    for item in folder.iterdir():
+        if item.is_dir():
+            yield from _walk(item)
+        elif item.is_file():
+            yield item
+
+
+_DATA_VERSION: str | None = None
+
+
 class ResultCache:
     """Per-note results keyed by sha256(text, redaction) for one model id, in a SQLite file."""
 
@@ -63,8 +91,10 @@ class ResultCache:
         self.db.commit()
 
     @staticmethod
-    def key(text: str, redact_text: bool) -> str:
-        return hashlib.sha256(f"{int(redact_text)}\0{text}".encode("utf-8")).hexdigest()
+    def key(text: str, redact_text: "bool | str") -> str:
+        from analyzer.redact import mode_of
+
+        return hashlib.sha256(f"{mode_of(redact_text)}\0{_data_version()}\0{text}".encode("utf-8")).hexdigest()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list[dict]]:
         out = {}

@@ -86,18 +86,23 @@ def _read_csv(text: str, path: str) -> list[tuple[int, dict]]:
     return rows
 
 
-def output_record(row: dict, prediction) -> dict:
-    """One output line: our fields first, then the input's other fields (``text`` included)."""
-    from analyzer.redact import redact
+def output_record(row: dict, prediction, redact_mode: "bool | str" = "all") -> dict:
+    """One output line: our fields first, then the input's other fields (``text`` included, masked by
+    ``redact_mode``)."""
+    from analyzer.redact import redact_passages, redact_terms
 
+    text = row.get("text") if isinstance(row.get("text"), str) else ""
+    (shown,), (hidden,) = redact_passages(text, [(0, len(text))], redact_mode)
     out = {
         "id": row["id"],
         "labels": prediction.labels,
         "breaches": prediction.breaches,
         "scores": prediction.scores,
         "breach_scores": prediction.breach_scores,
-        "evidence": {k: [redact(t) for t in v] for k, v in prediction.evidence.items()},
+        "evidence": {k: redact_terms(v, hidden, redact_mode) for k, v in prediction.evidence.items()},
     }
+    if "text" in row:
+        out["text"] = shown
     for key, value in row.items():
         if key not in out:
             out[key] = value

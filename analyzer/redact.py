@@ -1,6 +1,10 @@
-"""Redaction of personal identifiers in note text: NIK (16 digits), phone numbers, e-mail addresses.
+"""Redaction: the one place where note text is masked before it leaves the tool.
 
-Dates, times, money amounts and short numbers survive.
+Every output path calls these functions: analysis results (Parquet, cache), reports (HTML, CSV, XLSX, JSON,
+terminal), reviews, ``predict`` output and evidence. The recognisers are in :mod:`analyzer.pii`; modes are
+``all`` (default: names, addresses, schools and workplaces, structured identifiers, birth dates), ``ids``
+(structured identifiers and birth dates only) and ``none``. Dates of sessions, money amounts, ages and counts
+survive.
 
 >>> redact("NIK 3204123009870005, hp 0813-2245-7781, surel rina@contoh.id, Rp1.500.000 pada 12/05/2023")
 'NIK [NIK], hp [TELEPON], surel [EMAIL], Rp1.500.000 pada 12/05/2023'
@@ -8,50 +12,67 @@ Dates, times, money amounts and short numbers survive.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import Sequence
 
-_EMAIL = r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
-# NIK/KK: 16 digits, possibly written in groups with spaces or dots (3204 1230 0987 0005).
-_NIK = r"(?P<nik>(?<![\d.,/-])\d{16}(?![\d.,/]?\d)|(?<![\d.,/-])\d{4}(?:[ .]\d{4}){3}(?![\d]))"
-# Indonesian mobile and landline numbers: 08xx / +62 8xx / 62 8xx / (021) ..., with - . or space groups.
-_PHONE = (
-    r"(?P<phone>(?<![\w/+.,-])(?:\+62[\s.-]?|62[\s.-]?|0)8\d{1,3}(?:[\s.-]?\d{2,5}){1,3}(?!\d)"
-    r"|(?<![\w/])\(0\d{2,3}\)\s?\d{3,4}[\s.-]?\d{3,4}(?!\d))"
-)
-_PATTERN = re.compile("|".join((_EMAIL, _NIK, _PHONE)))
+from analyzer import pii
 
-LABELS = {"email": "[EMAIL]", "nik": "[NIK]", "phone": "[TELEPON]"}
+# Kinds the corpus check refuses unmasked (real-looking numbers and addresses of people).
+CORPUS_KINDS = frozenset({"NIK", "KK", "TELEPON", "EMAIL", "NO_REK", "BPJS", "NISN", "NPWP"})
 
 
 @dataclass(frozen=True)
 class Redaction:
-    """One identifier found in a text: its kind ("email", "nik", "phone") and character offsets."""
+    """One identifier found in a text: its kind and character offsets."""
 
     kind: str
     start: int
     end: int
 
 
-def find_identifiers(text: str) -> list[Redaction]:
-    """All personal identifiers in ``text``, in order."""
-    found = []
-    for match in _PATTERN.finditer(text):
-        kind = match.lastgroup or "phone"
-        found.append(Redaction(kind, match.start(), match.end()))
-    return found
+def mode_of(value: "bool | str | None") -> str:
+    """A redaction mode from a flag or a mode name: True → "all", False/None → "none"."""
+    if value is True:
+        return "all"
+    if value is False or value is None:
+        return "none"
+    if value not in pii.MODES:
+        raise ValueError(f"unknown redaction mode {value!r}")
+    return value
 
 
-# Every NIK or phone number starts with a digit, "+" or "(": the lookahead rejects other positions before the
-# alternatives (each with its own lookbehind) are tried one by one; matches are the same.
-_NUMBERS = re.compile("(?=[\\d+(])(?:" + "|".join((_NIK, _PHONE)) + ")")
-_DIGIT = re.compile(r"\d")
+def find_identifiers(text: str, kinds: frozenset = CORPUS_KINDS) -> list[Redaction]:
+    """Structured personal identifiers in ``text`` (by default the kinds the corpus check refuses)."""
+    return [Redaction(s.kind, s.start, s.end) for s in pii.find(text, "ids") if s.kind in kinds]
 
 
-def redact(text: str, labels: dict[str, str] | None = None) -> str:
-    """``text`` with every NIK, phone number and e-mail address replaced by a placeholder."""
-    labels = labels or LABELS
-    # Every identifier has an "@" or a digit; most passages have neither, and the e-mail alternative is the
-    # slow one (tried at every letter), so it only runs on texts with an "@".
-    pattern = _PATTERN if "@" in text else _NUMBERS if _DIGIT.search(text) else None
-    return pattern.sub(lambda m: labels[m.lastgroup or "phone"], text) if pattern else text
+def redact(text: str, mode: "bool | str" = "all") -> str:
+    """``text`` with its identifiers masked (one passage or term, no wider context)."""
+    mode = mode_of(mode)
+    return text if mode == "none" else pii.mask(text, mode)
+
+
+def redact_passages(note: str, bounds: Sequence[tuple[int, int]], mode: "bool | str" = "all") \
+        -> tuple[list[str], list[frozenset[str]]]:
+    """The passages ``note[start:end]`` of one note, masked with the whole note as context (a name found in the
+    header is masked wherever it recurs, and ``[NAMA-1]`` is the same person in every passage), and, per
+    passage, the lower-cased words that were masked (evidence must not show them)."""
+    mode = mode_of(mode)
+    if mode == "none":
+        return [note[a:b] for a, b in bounds], [frozenset()] * len(bounds)
+    spans = pii.find(note, mode)
+    names = pii.Pseudonyms()
+    texts, hidden = [], []
+    for a, b in bounds:
+        texts.append(pii.mask_spans(note, spans, a, b, names))
+        hidden.append(frozenset(w.lower() for s in spans if s.start < b and s.end > a
+                                for w in note[max(s.start, a):min(s.end, b)].split()))
+    return texts, hidden
+
+
+def redact_terms(terms: Sequence[str], hidden: frozenset[str] = frozenset(), mode: "bool | str" = "all") -> list[str]:
+    """Evidence terms without any masked word of their passage, each masked itself (an e-mail, say)."""
+    mode = mode_of(mode)
+    if mode == "none":
+        return list(terms)
+    return [redact(t, mode) for t in terms if not hidden.intersection(t.split())]

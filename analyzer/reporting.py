@@ -20,7 +20,7 @@ class Analysis:
     passages: "pd.DataFrame"
     skipped: list[dict]
     model: dict
-    redacted: bool
+    redacted: "bool | str"  # the redaction mode the passage texts were written with
 
 
 def analyze_paths(paths: Sequence[str | Path], model_dir: str | Path | None = None,
@@ -61,7 +61,8 @@ def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = No
         df, skipped, meta = read_results(paths[0])
         model = load_model(model_dir)
         info = model_info(model.metadata, meta.get("model_id", ""))
-        return Analysis(df, skipped, info, bool(meta.get("redacted", True)))
+        stored = meta.get("redacted", True)
+        return Analysis(df, skipped, info, stored if stored in ("all", "ids", "none") else bool(stored))
     return analyze_paths(paths, model_dir, columns, redact_text, progress)
 
 
@@ -70,7 +71,7 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
                 redact_text: bool = True) -> dict:
     """The coverage report (plain data) of an analysis, filtered by worker and dates."""
     from analyzer.coverage import build_report, filter_passages
-    from analyzer.redact import redact
+    from analyzer.redact import mode_of, redact
 
     if date_from and date_to and date_from > date_to:
         raise InputError("report.bad_range", start=date_from.isoformat(), end=date_to.isoformat())
@@ -78,8 +79,10 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
     if worker and df.empty and worker not in set(analysis.passages["worker"]):
         raise InputError("report.unknown_worker", worker=worker,
                          workers=", ".join(sorted(set(analysis.passages["worker"]))) or "-")
-    if redact_text and not analysis.redacted:
-        df = df.assign(text=df["text"].map(redact))
+    strength = {"none": 0, "ids": 1, "all": 2}
+    wanted = mode_of(redact_text)
+    if strength[wanted] > strength[mode_of(analysis.redacted)]:  # results written with less masking
+        df = df.assign(text=df["text"].map(lambda t: redact(t, wanted)))
     filters = {k: v for k, v in (("worker", worker), ("from", date_from and date_from.isoformat()),
                                  ("to", date_to and date_to.isoformat())) if v}
     return build_report(df, analysis.skipped, analysis.model, lang=lang, by=by, filters=filters)

@@ -43,24 +43,24 @@ class Review:
 
 
 def review_text(text: str, model: "CodeModel", codebook: "Codebook", lang: str = "id",
-                redact_text: bool = True) -> Review:
+                redact_text: "bool | str" = True) -> Review:
     """Segment and classify one note; list shown/missing codes and the reflection prompts for the missing ones
     (and for breached principles)."""
     from analyzer.features import feature_text
-    from analyzer.redact import redact
+    from analyzer.redact import redact_passages, redact_terms
     from analyzer.segment import segment_note
 
     passages = segment_note(text)
+    shown, hidden = redact_passages(text, [(p.start, p.end) for p in passages], redact_text)
     body = [p for p in passages if not p.is_header]
     preds = dict(zip((p.index for p in body), model.predict_features([feature_text(p.tokens) for p in body])))
     reviewed = []
-    for p in passages:
+    for p, shown_text, hide in zip(passages, shown, hidden):
         pred = preds.get(p.index)
-        shown_text = redact(p.text) if redact_text else p.text
         reviewed.append(ReviewedPassage(
             p.index, p.start, p.end, p.kind, shown_text,
             list(pred.labels) if pred else [], list(pred.breaches) if pred else [],
-            {k: [redact(t) for t in v] for k, v in pred.evidence.items()} if pred else {},
+            {k: redact_terms(v, hide, redact_text) for k, v in pred.evidence.items()} if pred else {},
         ))
     applied = {c for r in reviewed for c in r.labels}
     breached = sorted({c for r in reviewed for c in r.breaches})

@@ -445,7 +445,10 @@ class ScoringPack:
 
         n_rows = features.shape[0]
         cols = features.indices
-        slots = np.where(cols < self.n_word, cols, self.slot[np.maximum(cols - self.n_word, 0)])
+        if len(self.slot):
+            slots = np.where(cols < self.n_word, cols, self.slot[np.maximum(cols - self.n_word, 0)])
+        else:  # a model without the character block
+            slots = cols
         keep = slots >= 0
         rows = row_ids(features.indptr)[keep]
         slots, values = slots[keep], features.data[keep]
