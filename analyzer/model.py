@@ -52,7 +52,6 @@ TRUSTED_TYPES = [
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.linear_model._stochastic_gradient.SGDClassifier",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.multiclass._ConstantPredictor",
     "numpy.float64",
@@ -76,12 +75,12 @@ def skops_io():
         return sys.modules["skops.io"]
     import sklearn.utils
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     ours = [Pipeline, FeatureUnion, TfidfVectorizer, HashingVectorizer, TfidfTransformer, OneVsRestClassifier,
-            LogisticRegression, SGDClassifier]
+            LogisticRegression]
     original = sklearn.utils.all_estimators
     sklearn.utils.all_estimators = lambda *args, **kwargs: [(cls.__name__, cls) for cls in ours]
     try:
@@ -105,9 +104,6 @@ class ModelConfig:
     seed: int = 0
     n_jobs: int = 2
     lexicon: bool = True  # append concept tokens of data/lexicon.tsv (see lexicon.py)
-    solver: str = "liblinear"  # "liblinear" (LogisticRegression) or "sgd" (SGDClassifier, logistic loss)
-    alpha: float = 1e-5  # SGD regularisation
-    v1_weight: float = 1.0  # sample weight of corpus v1 passages (v2 documents weigh 1)
 
 
 @dataclass
@@ -155,14 +151,8 @@ def build_classifier(config: ModelConfig, n_jobs: int | None = None):
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
 
-    if config.solver == "sgd":
-        from sklearn.linear_model import SGDClassifier
-
-        clf = SGDClassifier(loss="log_loss", alpha=config.alpha, class_weight=config.class_weight, max_iter=30,
-                            tol=None, random_state=config.seed, average=True)
-    else:
-        clf = LogisticRegression(C=config.C, solver="liblinear", class_weight=config.class_weight,
-                                 random_state=config.seed, max_iter=1000)
+    clf = LogisticRegression(C=config.C, solver="liblinear", class_weight=config.class_weight,
+                             random_state=config.seed, max_iter=1000)
     return OneVsRestClassifier(clf, n_jobs=n_jobs)
 
 
@@ -448,16 +438,7 @@ class CodeModel:
 
 # training ---------------------------------------------------------------------------------------------------
 
-def sample_weights(records: Sequence["Record"], config: ModelConfig):
-    """Per-passage training weights: ``config.v1_weight`` for corpus v1 passages, 1 for v2; None when all 1."""
-    import numpy as np
-
-    if config.v1_weight == 1.0:
-        return None
-    return np.array([1.0 if r.is_v2 else config.v1_weight for r in records])
-
-
-def _fit(config: ModelConfig, texts: Sequence[str], y, sample_weight=None):
+def _fit(config: ModelConfig, texts: Sequence[str], y):
     """Fit features and classifier as separate steps (so the sparse matrix can be index-sorted before the
     parallel one-vs-rest fit, avoiding scikit-learn issue #6614) and return them as one fitted Pipeline."""
     from sklearn.pipeline import Pipeline
@@ -465,17 +446,7 @@ def _fit(config: ModelConfig, texts: Sequence[str], y, sample_weight=None):
     features = build_features(config)
     matrix = features.fit_transform(list(texts)).tocsr()
     matrix.sort_indices()
-    clf = build_classifier(config, n_jobs=config.n_jobs)
-    if sample_weight is None:
-        clf.fit(matrix, y)
-    else:
-        import sklearn
-
-        with sklearn.config_context(enable_metadata_routing=True):
-            clf.estimator.set_fit_request(sample_weight=True)
-            clf.fit(matrix, y, sample_weight=sample_weight)
-        for est in [clf.estimator, *clf.estimators_]:
-            est.__dict__.pop("_metadata_request", None)  # routing state only; keeps the saved model plain
+    clf = build_classifier(config, n_jobs=config.n_jobs).fit(matrix, y)
     clf.n_jobs = None  # prediction runs in-process
     for _, vectorizer in features.transformer_list:
         # Terms dropped by min_df are kept only for introspection; removing them is documented as safe and
@@ -486,7 +457,7 @@ def _fit(config: ModelConfig, texts: Sequence[str], y, sample_weight=None):
 
 
 def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups: Sequence[str],
-                           progress: Callable[[str], None] | None = None, sample_weight=None):
+                           progress: Callable[[str], None] | None = None):
     """Out-of-fold probabilities from GroupKFold over ``groups`` (no group in both the training part and the
     fold it scores)."""
     import numpy as np
@@ -501,8 +472,7 @@ def cross_validated_scores(config: ModelConfig, texts: Sequence[str], y, groups:
     for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(texts, y, groups), start=1):
         if progress:
             progress(f"cv {k}/{folds}")
-        weights = None if sample_weight is None else sample_weight[train_idx]
-        est = _fit(config, [texts[i] for i in train_idx], y[train_idx], weights)
+        est = _fit(config, [texts[i] for i in train_idx], y[train_idx])
         model = CodeModel.from_estimator(est, np.full(len(TARGETS), 0.5))
         oof[test_idx] = model.scores_from_matrix(model.transform([texts[i] for i in test_idx]))
     return oof
@@ -548,13 +518,11 @@ def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
     texts = model_texts([r.text for r in records], lexicon)
     y = target_matrix(records)
     y_all = with_gate(y)
-    weights = sample_weights(records, config)
-    oof = cross_validated_scores(config, texts, y_all, [tuning_group(r) for r in records], progress, weights)
+    oof = cross_validated_scores(config, texts, y_all, [tuning_group(r) for r in records], progress)
     thresholds, gate = tune_gate(oof, y)
     if progress:
         progress("final fit")
-    model = CodeModel.from_estimator(_fit(config, texts, y_all, weights), thresholds, gate_threshold=gate,
-                                     lexicon=lexicon)
+    model = CodeModel.from_estimator(_fit(config, texts, y_all), thresholds, gate_threshold=gate, lexicon=lexicon)
     cv = evaluate_sets([r.labels for r in records], [r.breaches for r in records],
                        *_decisions_to_sets(model.decide(oof)))
     return model, cv

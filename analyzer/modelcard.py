@@ -132,8 +132,7 @@ def render_card(meta: dict, codebook: "Codebook", extra: dict | None = None) -> 
     weak_list = ", ".join(sorted(weak)) or "none"
     per_code_source = ("leave-one-genre-out (pooled held-out passages)" if transfer.get("genre")
                        else "the held-out test split")
-    learner = ("SGD logistic regression (averaged, alpha " + str(config.get("alpha")) + ")"
-               if config.get("solver") == "sgd" else f"logistic regression (liblinear, C={config.get('C')})")
+    learner = f"logistic regression (liblinear, C={config.get('C')})"
     group_sections = ""
     if transfer.get("genre"):
         group_sections += "\n### Per genre (leave-one-genre-out)\n\n" + _group_table(transfer["genre"], "genre") + "\n"

@@ -73,7 +73,8 @@ def _tables():
 
 _HEADER = re.compile(
     r"(?im)^[ \t]*(?:[-•*][ \t]*)?(?P<key>nama(?:[ \t]+(?:lengkap|klien|anak|ibu|ayah|kepala keluarga|pelapor|"
-    r"terlapor|korban|wali|pasien|kpm|residen|suami|istri|orang tua))?|alamat(?:[ \t]+(?:rumah|domisili|lengkap|"
+    r"terlapor|korban|wali|pasien|kpm|residen|suami|istri|orang tua))?|siswa|murid|kepala keluarga|identitas anak|"
+    r"pelapor|terlapor|ayah|ibu|wali|pasien|klien|anak|alamat(?:[ \t]+(?:rumah|domisili|lengkap|"
     r"asal|tinggal))?|tempat[ \t]*(?:/|,|dan)?[ \t]*(?:tgl\.?|tanggal)[ \t]*lahir|ttl|tgl\.?[ \t]*lahir|"
     r"tanggal[ \t]+lahir|(?:asal[ \t]+|nama[ \t]+)?sekolah|tempat[ \t]+kerja)[ \t]*:[ \t]*(?P<value>[^\n]+?)[ \t]*$")
 _BIRTH = re.compile(
@@ -81,26 +82,25 @@ _BIRTH = re.compile(
     r"\d{1,2}[ \t./-]+(?:\d{1,2}|[A-Za-z]{3,9})[ \t./-]+\d{2,4})")
 _SCHOOL = re.compile(
     r"(?<![\w])(?:SDN|SD Negeri|SD|SMPN|SMP Negeri|SMP|SMAN|SMA Negeri|SMA|SMKN|SMK Negeri|SMK|MIN|MI|MTsN|MTs|"
-    r"MAN|MA|SLB(?:N)?|TK|PAUD|PT|CV|UD|Yayasan|Pondok Pesantren|Ponpes)\.?[ \t]+(?:Negeri[ \t]+)?"
+    r"MAN|MA|SLB(?:N)?|TK|PAUD|PT|CV|UD|Yayasan|Pondok Pesantren|Ponpes|Koperasi|Bengkel|Politeknik|Universitas|"
+    r"Akademi|Institut|Gudang|Pabrik|Toko)\.?[ \t]+(?:Negeri[ \t]+)?"
     r"(?:[A-Z][\w'’-]*|\d{1,3})(?:[ \t]+(?:[A-Z][\w'’-]*|\d{1,3}))*")
-_UNIT = r"(?:Dusun|Dsn\.?|Desa|Ds\.?|Kel(?:urahan|\.)|Kec(?:amatan|\.)|Kab(?:upaten|\.)|Kota|Jorong|Nagari|Gampong|Banjar|Kp\.?|Kampung)"
-_UNIT_NAME = _UNIT + r"[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,2}"
-_RTRW = r"RT\.?[ \t]*\d{1,3}[ \t]*/[ \t]*RW\.?[ \t]*\d{1,3}"
+_UNIT = (r"(?:Dusun|Dsn\.?|Desa|Ds\.?|Kel(?:urahan|\.)|Kec(?:amatan|\.)|Kab(?:upaten|\.)|Kota|Jorong|Nagari|Gampong|"
+         r"Banjar|Kp\.?|Kampung|Lingkungan|Ling\.|Dukuh|Dk\.|Kampong|Padukuhan|Kalurahan|Kapanewon|Kemantren)")
+_UNIT_NAME = _UNIT + r"[ \t]+(?!(?:RT|RW|No)\b)[A-Z][\w'’-]*(?:[ \t]+(?!(?:RT|RW|No|Desa|Kel|Kec|Kab|Kota)\b)[A-Z][\w'’-]*){0,2}"
+_RTRW = r"RT\.?[ \t]*\d{1,3}(?:[ \t]*[/,]?[ \t]*(?:RW\.?[ \t]*)?\d{1,3})?(?![\d/])"
 _STREET = (r"(?:Jl\.?|Jln\.?|Jalan|Gg\.?|Gang|Komp(?:lek|\.)|Perum(?:ahan)?|Blok|Lr\.?|Lorong)[ \t]+"
            r"(?!(?:No|Nomor|RT|RW|Gg|Gang|Blok)\b)[A-Z0-9][\w'’-]*"
-           r"(?:[ \t]+(?!(?:No|Nomor|RT|RW|Gg|Gang|Blok)\b)[A-Z0-9][\w'’-]*){0,4}")
-_ADDRESS = re.compile(
-    r"(?<![\w])(?:" + _STREET + r"(?:,?[ \t]*" + _STREET + r")*(?:,?[ \t]*(?:No\.?|Nomor)[ \t]*\d+[A-Za-z]?)?"
-    r"(?:,?[ \t]*" + _RTRW + r")?(?:,?[ \t]*" + _UNIT_NAME + r")*"
-    r"|" + _RTRW + r"(?:,?[ \t]*" + _UNIT_NAME + r")+"
-    r"|" + _UNIT_NAME + r"(?:,?[ \t]*" + _UNIT_NAME + r")+)")
+           r"(?:[ \t]+(?!(?:No|Nomor|RT|RW|Gg|Gang|Blok|Desa|Kel|Kec|Kab|Kota)\b)[A-Z0-9][\w'’-]*){0,4}")
+_NUMBER = r"(?:No\.?|Nomor|Km\.?|Lr\.?|Blok)[ \t]*\d+(?:[,.]\d+)?[A-Za-z]?"
+_ELEMENT = "(?:" + "|".join((_STREET, _UNIT_NAME, _RTRW, _NUMBER)) + ")"
+# A chain of address elements; one element alone counts only when it is a street (see _names_addresses_schools).
+_ADDRESS = re.compile(_ELEMENT + r"(?:,?[ \t]*" + _ELEMENT + r")*")
+_STREET_ONLY = re.compile(_STREET + r"$")
 _DIGIT = re.compile(r"\d")
 _LONG_NUMBER = re.compile(r"\d(?:[ .-]?\d){9}")
 _PLATE_HINT = re.compile(r"[A-Z] \d{1,4} [A-Z]")
 _BIRTH_WORDS = ("lahir", "lhr", "ttl")
-_SCHOOL_WORDS = ("SD", "SM", "MI", "MT", "MA", "SLB", "TK", "PAUD", "PT", "CV", "UD", "Yayasan", "Pondok", "Ponpes")
-_ADDRESS_WORDS = ("Jl", "Jalan", "Gg", "Gang", "Komp", "Perum", "Blok", "Lr", "Lorong", "RT", "Dusun", "Dsn", "Desa",
-                  "Ds", "Kel", "Kec", "Kab", "Kota", "Jorong", "Nagari", "Gampong", "Banjar", "Kp", "Kampung")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.)+[A-Z]?\.?$")
 
 
@@ -167,14 +167,18 @@ def find(text: str, mode: str = "all") -> list[Span]:
 
 _TOKEN = re.compile(r"[A-Z](?<![\w.][A-Z])[\w'’-]*")  # capitalised tokens: every name, address and school starts with one
 _WORD = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?"
-_NAME_RUN = re.compile(_WORD + r"(?:[ \t]+" + _WORD + r"){0,3}")
+_NAME_RUN = re.compile(r"(?:(?:I|Ni)[ \t]+)?" + _WORD + r"(?:[ \t]+(?:(?:bin|binti|br\.|boru)[ \t]+)?(?:" + _WORD
+                       + r"|Muh\.|M\.)){0,4}")
 _PREVIOUS_WORD = re.compile(r"(?<![\w.])([A-Za-z]{1,8})\.?[ \t]+$")
 _ADDRESS_START = frozenset(w.rstrip(".") for w in (
     "Jl", "Jln", "Jalan", "Gg", "Gang", "Komp", "Komplek", "Perum", "Perumahan", "Blok", "Lr", "Lorong", "RT",
     "Dusun", "Dsn", "Desa", "Ds", "Kel", "Kelurahan", "Kec", "Kecamatan", "Kab", "Kabupaten", "Kota", "Jorong",
-    "Nagari", "Gampong", "Banjar", "Kp", "Kampung"))
+    "Nagari", "Gampong", "Banjar", "Kp", "Kampung", "Lingkungan", "Dukuh", "Dk", "Padukuhan", "Kalurahan",
+    "Kapanewon", "Kemantren"))
 _SCHOOL_START = frozenset(("SDN", "SD", "SMPN", "SMP", "SMAN", "SMA", "SMKN", "SMK", "MIN", "MI", "MTsN", "MTs",
-                           "MAN", "MA", "SLB", "SLBN", "TK", "PAUD", "PT", "CV", "UD", "Yayasan", "Pondok", "Ponpes"))
+                           "MAN", "MA", "SLB", "SLBN", "TK", "PAUD", "PT", "CV", "UD", "Yayasan", "Pondok", "Ponpes",
+                           "Koperasi", "Bengkel", "Politeknik", "Universitas", "Akademi", "Institut", "Gudang",
+                           "Pabrik", "Toko"))
 
 
 def _names_addresses_schools(text: str, add) -> set[str]:
@@ -191,7 +195,7 @@ def _names_addresses_schools(text: str, add) -> set[str]:
         bare = token.rstrip(".")
         if bare in _ADDRESS_START:
             a = _ADDRESS.match(text, start)
-            if a:
+            if a and (_STREET_ONLY.match(a.group()) or not _single_element(a.group())):
                 add("ALAMAT", a.start(), a.end())
                 skip_to = a.end()
                 continue
@@ -222,6 +226,13 @@ def _names_addresses_schools(text: str, add) -> set[str]:
             names.update(w for w in kept if len(w) > 2)
             skip_to = end
     return names
+
+
+def _single_element(address: str) -> bool:
+    return _ELEMENT_RE.fullmatch(address) is not None
+
+
+_ELEMENT_RE = re.compile(_ELEMENT)
 
 
 def _strip_honorific(words: str, honorifics: frozenset) -> str:

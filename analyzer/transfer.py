@@ -44,8 +44,7 @@ def held_out_scores(records: Sequence["Record"], config: "ModelConfig", protocol
     """Scores of every passage of a held-out group, each from a model trained without that group."""
     import numpy as np
 
-    from analyzer.model import (CodeModel, TARGETS, _fit, _lexicon, model_texts, sample_weights, target_matrix,
-                                with_gate)
+    from analyzer.model import CodeModel, TARGETS, _fit, _lexicon, model_texts, target_matrix, with_gate
 
     key = PROTOCOLS[protocol]
     groups = [key(r) for r in records]
@@ -59,8 +58,7 @@ def held_out_scores(records: Sequence["Record"], config: "ModelConfig", protocol
             progress(f"{protocol} {k}/{len(names)}")
         test = [i for i, g in enumerate(groups) if g == name]
         train = [i for i, g in enumerate(groups) if g != name]
-        weights = sample_weights([records[i] for i in train], config)
-        est = _fit(config, [texts[i] for i in train], y[train], weights)
+        est = _fit(config, [texts[i] for i in train], y[train])
         model = CodeModel.from_estimator(est, np.full(len(TARGETS), 0.5))
         out[test] = model.scores_from_matrix(model.transform([texts[i] for i in test]))
     return HeldOut(protocol, groups, out)

@@ -72,7 +72,7 @@ def presidio_predictor():
 
     recognisers = []
     for line in _lines("patterns.tsv"):
-        kind, _, rx = line.partition("\t")
+        kind, _, rx = line.split("\t", 2)
         # Presidio scores whole matches: the keyword part of our context patterns is kept in the match.
         recognisers.append(PatternRecognizer(supported_entity=kind, supported_language="id",
                                              patterns=[Pattern(kind, rx.strip(), 0.8)]))

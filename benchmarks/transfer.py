@@ -1,6 +1,6 @@
 """Model selection for transfer: variants compared by leave-one-genre-out and leave-one-style-out.
 
-    python benchmarks/transfer.py [--protocols genre,style] [--variants shipped,lexicon,...]
+    python benchmarks/transfer.py [--protocols genre,style] [--variants previous,lexicon,...]
     python benchmarks/transfer.py --curves      # learning curves by number of genres and of documents
     python benchmarks/transfer.py --publish     # write both into benchmarks/RESULTS.md
 
@@ -27,16 +27,15 @@ from analyzer.model import ModelConfig  # noqa: E402
 
 BASE = ModelConfig()
 VARIANTS = {
-    "shipped": replace(BASE, lexicon=False),
+    "previous": replace(BASE, lexicon=False),  # the configuration shipped before this change
     "lexicon": BASE,
     "lexicon_char35": replace(BASE, char_ngrams=(3, 5)),
-    "lexicon_sgd": replace(BASE, solver="sgd"),
-    "lexicon_sgd_char35": replace(BASE, solver="sgd", char_ngrams=(3, 5)),
     "lexicon_words": replace(BASE, char_ngrams=None),
 }
 CONTEXT = {"lexicon_context"}  # experiment only: neighbouring passages' concepts and position in the document
 VARIANTS["lexicon_context"] = BASE
-ENSEMBLES = {"ens_lexicon+words": ("lexicon", "lexicon_words"), "ens_lexicon+sgd": ("lexicon", "lexicon_sgd")}
+ENSEMBLES = {"ensemble lexicon + lexicon_words": ("lexicon", "lexicon_words"),
+             "ensemble previous + lexicon": ("previous", "lexicon")}
 
 
 def context_texts(records, texts):
