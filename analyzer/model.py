@@ -524,11 +524,12 @@ def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
         progress("final fit")
     model = CodeModel.from_estimator(_fit(config, texts, y_all), thresholds, gate_threshold=gate, lexicon=lexicon)
     cv = evaluate_sets([r.labels for r in records], [r.breaches for r in records],
-                       *_decisions_to_sets(model.decide(oof)))
+                       *decisions_to_sets(model.decide(oof)))
     return model, cv
 
 
-def _decisions_to_sets(decisions) -> tuple[list[list[str]], list[list[str]]]:
+def decisions_to_sets(decisions) -> tuple[list[list[str]], list[list[str]]]:
+    """Boolean decisions (passages × 36) as lists of codes applied and principles breached per passage."""
     import numpy as np
 
     labels = [[TARGETS[j] for j in np.flatnonzero(row[:N_APPLIED])] for row in decisions]

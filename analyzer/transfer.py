@@ -81,16 +81,6 @@ def group_decisions(held: HeldOut, y: "np.ndarray") -> "np.ndarray":
     return decisions
 
 
-def sets_from_decisions(decisions: "np.ndarray") -> tuple[list[list[str]], list[list[str]]]:
-    from analyzer.model import BREACH_PREFIX, N_APPLIED, TARGETS
-    import numpy as np
-
-    labels = [[TARGETS[j] for j in np.flatnonzero(row[:N_APPLIED])] for row in decisions]
-    breaches = [[TARGETS[N_APPLIED + j][len(BREACH_PREFIX):] for j in np.flatnonzero(row[N_APPLIED:])]
-                for row in decisions]
-    return labels, breaches
-
-
 def bootstrap_ci(gold: "np.ndarray", pred: "np.ndarray", docs: Sequence[str], n: int = BOOTSTRAP,
                  seed: int = 0) -> dict[str, list[float]]:
     """95% percentile intervals of the headline metrics over ``n`` resamples of whole documents.
@@ -177,10 +167,9 @@ def headline(metrics: dict) -> dict:
 
 def evaluate_held_out(records: Sequence["Record"], held: HeldOut, bootstrap: int = BOOTSTRAP) -> dict:
     """Pooled (with per-code figures and bootstrap intervals) and per-group results of held-out scores."""
-    from analyzer.model import target_matrix
+    from analyzer.model import decisions_to_sets, target_matrix
 
-    decisions = group_decisions(held, target_matrix(records))
-    labels, breaches = sets_from_decisions(decisions)
+    labels, breaches = decisions_to_sets(group_decisions(held, target_matrix(records)))
     evaluated = [i for i, g in enumerate(held.groups) if g is not None]
     pooled = summarize([records[i] for i in evaluated], [labels[i] for i in evaluated],
                        [breaches[i] for i in evaluated], bootstrap)
@@ -203,11 +192,3 @@ def measure_transfer(records: Sequence["Record"], config: "ModelConfig", protoco
         if len({g for g in map(PROTOCOLS[protocol], records) if g is not None}) >= 2:
             out[protocol] = evaluate_held_out(records, held_out_scores(records, config, protocol, progress, texts))
     return out
-
-
-def evaluate_protocol(records: Sequence["Record"], config: "ModelConfig", protocol: str,
-                      progress: Callable[[str], None] | None = None, texts: Sequence[str] | None = None,
-                      bootstrap: int = BOOTSTRAP) -> tuple[dict, HeldOut]:
-    """Pooled and per-group figures of one transfer protocol (and the held-out scores, for reuse)."""
-    held = held_out_scores(records, config, protocol, progress, texts)
-    return evaluate_held_out(records, held, bootstrap), held

@@ -66,7 +66,7 @@ def run(protocols, variants, out_json: Path) -> dict:
     import numpy as np
 
     from analyzer.model import _lexicon, model_texts, target_matrix
-    from analyzer.transfer import HeldOut, group_decisions, headline, held_out_scores, sets_from_decisions, summarize
+    from analyzer.transfer import HeldOut, held_out_scores
 
     records = [r for r in read_records(ROOT / "corpora" / "annotated") if r.split == "train" and r.kind == "body"]
     results: dict = json.loads(out_json.read_text()) if out_json.exists() else {}
@@ -122,24 +122,18 @@ def _external(records, y, config, held, texts):
     model = CodeModel.from_estimator(_fit(config, texts, with_gate(y)), thresholds, gate_threshold=gate)
     outside = [r for r in read_records(EXTERNAL) if r.kind == "body"]
     scores = model.scores_from_matrix(model.transform(model_texts([r.text for r in outside], _lexicon(config))))
-    from analyzer.transfer import sets_from_decisions
+    from analyzer.model import decisions_to_sets
 
-    labels, breaches = sets_from_decisions(model.decide(scores))
+    labels, breaches = decisions_to_sets(model.decide(scores))
     return headline(summarize(outside, labels, breaches, 200))
 
 
 def _score(records, y, held):
-    from analyzer.transfer import group_decisions, headline, sets_from_decisions, summarize
+    from analyzer.transfer import evaluate_held_out, headline
 
-    decisions = group_decisions(held, y)
-    labels, breaches = sets_from_decisions(decisions)
-    idx = [i for i, g in enumerate(held.groups) if g is not None]
-    pooled = headline(summarize([records[i] for i in idx], [labels[i] for i in idx], [breaches[i] for i in idx], 200))
-    groups = {}
-    for g in sorted({g for g in held.groups if g is not None}):
-        gi = [i for i in idx if held.groups[i] == g]
-        groups[g] = round(summarize([records[i] for i in gi], [labels[i] for i in gi], [breaches[i] for i in gi], 0)["micro_f1"], 3)
-    return {"pooled": pooled, "groups": groups}
+    result = evaluate_held_out(records, held, bootstrap=200)
+    return {"pooled": headline(result["pooled"]),
+            "groups": {g: round(m["micro_f1"], 3) for g, m in result["groups"].items()}}
 
 
 def learning_curves(config_name: str = "lexicon", held_genres: int = 4, seed: int = 0) -> dict:
@@ -153,7 +147,8 @@ def learning_curves(config_name: str = "lexicon", held_genres: int = 4, seed: in
     import numpy as np
 
     from analyzer.model import CodeModel, TARGETS, _fit, _lexicon, model_texts, target_matrix, with_gate
-    from analyzer.transfer import HeldOut, group_decisions, sets_from_decisions, summarize
+    from analyzer.model import decisions_to_sets
+    from analyzer.transfer import HeldOut, group_decisions, summarize
 
     config = VARIANTS[config_name]
     records = [r for r in read_records(ROOT / "corpora" / "annotated") if r.split == "train" and r.kind == "body"]
@@ -172,7 +167,7 @@ def learning_curves(config_name: str = "lexicon", held_genres: int = 4, seed: in
         model = CodeModel.from_estimator(est, np.full(len(TARGETS), 0.5))
         scores = np.full(ya.shape, np.nan)
         scores[test] = model.scores_from_matrix(model.transform([texts[i] for i in test]))
-        labels, breaches = sets_from_decisions(group_decisions(HeldOut("genre", groups, scores), y))
+        labels, breaches = decisions_to_sets(group_decisions(HeldOut("genre", groups, scores), y))
         m = summarize([records[i] for i in test], [labels[i] for i in test], [breaches[i] for i in test], 0)
         docs = len({records[i].doc for i in train_idx if records[i].is_v2})
         return {"train_passages": len(train_idx), "v2_documents": docs, "micro_f1": round(m["micro_f1"], 4),

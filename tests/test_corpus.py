@@ -249,6 +249,16 @@ def test_short_repeated_headers_are_not_duplicates(tmp_path):
     assert problems_for(tmp_path, rows) == []
 
 
+def test_uncoded_boilerplate_may_repeat_but_coded_passages_may_not(tmp_path):
+    closing = "Demikian laporan ini dibuat untuk dapat dipergunakan sebagaimana mestinya oleh pihak terkait."
+    coded = "Saya mendengarkan cerita Bu R sampai selesai lalu merangkum kekhawatirannya soal biaya sekolah."
+    rows = [v2_row("W01-001", 1, "W01", "lksa", text=closing), v2_row("W01-002", 1, "W01", "lksa", text=closing),
+            v2_row("W01-001", 2, "W01", "lksa", ["P10"], text=coded),
+            v2_row("W01-002", 2, "W01", "lksa", ["P10"], text=coded)]
+    problems = problems_for(tmp_path, rows)
+    assert problems == ["exact duplicate text: W01-001-02 and W01-002-02"]
+
+
 def test_unknown_genre_and_kind(tmp_path):
     row = dict(v2_row("W01-001", 1, "W01", "novel"), kind="footer")
     assert problems_for(tmp_path, [row]) == [
