@@ -60,7 +60,7 @@ def analyze_partition(notes: list[dict], payload: dict, redact_text: bool, part_
 
 def model_payload(model_dir: str | Path | None) -> dict:
     from analyzer.analysis import model_id
-    from analyzer.model import METADATA_FILE, MODEL_FILE, load_model
+    from analyzer.model import LEXICON_FILE, METADATA_FILE, MODEL_FILE, load_model
     from analyzer.paths import DEFAULT_MODEL_DIR
     from analyzer.scoring import PACK_FILE
 
@@ -68,6 +68,8 @@ def model_payload(model_dir: str | Path | None) -> dict:
     model = load_model(folder)  # checks the model before anything is shipped
     # Workers only score: the NumPy arrays are enough (a folder without them ships the scikit-learn pipeline).
     names = (PACK_FILE, METADATA_FILE) if (folder / PACK_FILE).is_file() else (MODEL_FILE, METADATA_FILE)
+    if (folder / LEXICON_FILE).is_file():
+        names += (LEXICON_FILE,)
     return {"model_id": model_id(model), "files": {name: (folder / name).read_bytes() for name in names}}
 
 

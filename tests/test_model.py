@@ -103,6 +103,32 @@ def test_save_load_roundtrip(tmp_path, small_model, sample_records):
     assert meta["targets"] == list(TARGETS) and meta["note"] == "x"
 
 
+def test_model_keeps_its_own_lexicon(tmp_path, small_model):
+    """The lexicon a model was trained with travels with it (checksummed); a changed copy is refused."""
+    model, _ = small_model
+    assert model.lexicon is not None
+    save_model(model, tmp_path / "m")
+    path = tmp_path / "m" / "lexicon.tsv"
+    assert path.read_text(encoding="utf-8") == model.lexicon.text
+    assert load_model(tmp_path / "m").lexicon.sha256 == model.lexicon.sha256
+    path.write_text(model.lexicon.text + "anger\tmarah-marah\n", encoding="utf-8")
+    with pytest.raises(ModelError) as exc:
+        load_model(tmp_path / "m")
+    assert "checksum" in exc.value.render("en")
+
+
+def test_concept_tokens_change_the_scores(small_model):
+    """The concept tokens reach the classifier: the same words score differently without them."""
+    model, _ = small_model
+    with_lexicon = model.predict_texts(["Sy membentak ibunya krn kesal."])[0].breach_scores["P02"]
+    lexicon, model.lexicon = model.lexicon, None
+    try:
+        without = model.predict_texts(["Sy membentak ibunya krn kesal."])[0].breach_scores["P02"]
+    finally:
+        model.lexicon = lexicon
+    assert with_lexicon != without
+
+
 class Evil:
     """A type skops must refuse to construct."""
 

@@ -47,6 +47,7 @@ def test_identifiers_are_redacted(text, expected):
         "Bu Kades, Pak RT dan Bu Bidan hadir di Puskesmas; dana PKH dari Dinsos",
         "Ibu S dan An. R datang bersama Sdr. AB",
         "Senin, 12 Mei 2026 pukul 09.30, usia 9 th, 3 anak",
+        "pada 31 Juli 2026, Minggu depan kami kembali",
         "NIK sudah disamarkan 3201xxxxxxxxxxxx",
         "skor 08 dari 10, usia 08 tahun",
         "17 digit 32041230098700051 bukan NIK",
