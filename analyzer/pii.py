@@ -125,15 +125,19 @@ def find(text: str, mode: str = "all") -> list[Span]:
     hints = {"@": "@" in text, "#long": digit and _LONG_NUMBER.search(text) is not None,
              "#plate": digit and _PLATE_HINT.search(text) is not None}
     for kind, triggers, rx in patterns:
-        if not (digit or kind == "EMAIL") or not any(hints[t] if t in hints else t in lower for t in triggers):
+        if not (digit or kind == "EMAIL"):
             continue
-        for m in rx.finditer(text):
+        if any(hints.get(t, False) for t in triggers):
+            matches = rx.finditer(text)  # a rare hint held: scan the whole text
+        else:
+            matches = _near_keywords(text, lower, tuple(t for t in triggers if t not in hints), rx)
+        for m in matches:
             if m.groupdict().get("id") is not None:
                 add(kind, m.start("id"), m.end("id"))
             else:
                 add(kind, m.start(), m.end())
-    if digit and any(w in lower for w in _BIRTH_WORDS):
-        for m in _BIRTH.finditer(text):
+    if digit:
+        for m in _near_keywords(text, lower, _BIRTH_WORDS, _BIRTH):
             add("TGL_LAHIR", m.start("id"), m.end("id"))
     for m in (_HEADER.finditer(text) if ":" in text else ()):
         key, value = m.group("key").lower(), m.group("value")
@@ -233,6 +237,32 @@ def _single_element(address: str) -> bool:
 
 
 _ELEMENT_RE = re.compile(_ELEMENT)
+
+
+_WINDOW_BEFORE, _WINDOW_AFTER = 12, 90
+
+
+@lru_cache(maxsize=64)
+def _keyword_finder(keywords: tuple) -> "re.Pattern":
+    return re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)))
+
+
+def _near_keywords(text: str, lower: str, keywords, rx) -> list:
+    """Matches of ``rx`` that start close before or at an occurrence of one of ``keywords`` (lower-case
+    substrings): a keyword pattern is only run in small windows around its keywords, not over the whole text
+    (the same matches, since every such pattern starts at most a few characters before its keyword)."""
+    out, seen = [], set()
+    if not keywords:
+        return out
+    for k in _keyword_finder(tuple(keywords)).finditer(lower):
+        i, limit = k.start(), min(len(text), k.start() + _WINDOW_AFTER)
+        m = rx.search(text, max(0, i - _WINDOW_BEFORE), limit)
+        while m is not None and m.start() <= k.end():
+            if m.span() not in seen:
+                seen.add(m.span())
+                out.append(m)
+            m = rx.search(text, m.end(), limit) if m.end() > m.start() else None
+    return out
 
 
 def _strip_honorific(words: str, honorifics: frozenset) -> str:

@@ -71,8 +71,9 @@ def redact_passages(note: str, bounds: Sequence[tuple[int, int]], mode: "bool | 
 
 
 def redact_terms(terms: Sequence[str], hidden: frozenset[str] = frozenset(), mode: "bool | str" = "all") -> list[str]:
-    """Evidence terms without any masked word of their passage, each masked itself (an e-mail, say)."""
+    """Evidence terms without any masked word of their passage. Terms are normalised lower-case words with
+    numbers folded to ``<num>``: only an e-mail address can still be an identifier, and it is masked."""
     mode = mode_of(mode)
     if mode == "none":
         return list(terms)
-    return [redact(t, mode) for t in terms if not hidden.intersection(t.split())]
+    return [redact(t, mode) if "@" in t else t for t in terms if not hidden.intersection(t.split())]
