@@ -216,6 +216,11 @@ breach F1 {cv.get('breach_micro_f1', 0):.3f}, no-code false-positive rate {cv.ge
   see `notebooks/model_evaluation.ipynb`.
 - The model sees one passage at a time: behaviour spread over several passages, or implied by context, is
   missed; irony and quoted speech of other people can be misread as the worker's own behaviour.
+- **Breaches are the weakest part** (breach F1 in the table above). Reflections are flagged as breaches both
+  when they admit one (as the guidelines ask) and when they describe a breach the worker avoided ("saya hampir
+  …, tapi saya tahan"); passages about mediating or declining to press can be flagged as the breach they
+  avoid. On the demo collection the reflective workers get more breach passages than the one whose notes were
+  written with breaches. Read every breach in context before acting on it.
 """
 
 
