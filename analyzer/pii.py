@@ -248,16 +248,15 @@ def _keyword_finder(keywords: tuple) -> "re.Pattern":
 
 
 def _near_keywords(text: str, lower: str, keywords, rx) -> list:
-    """Matches of ``rx`` that start close before or at an occurrence of one of ``keywords`` (lower-case
-    substrings): a keyword pattern is only run in small windows around its keywords, not over the whole text
-    (the same matches, since every such pattern starts at most a few characters before its keyword)."""
+    """Matches of ``rx`` inside small windows around each occurrence of one of ``keywords`` (lower-case
+    substrings): a keyword pattern is only run near its keywords, not over the whole text."""
     out, seen = [], set()
     if not keywords:
         return out
     for k in _keyword_finder(tuple(keywords)).finditer(lower):
         i, limit = k.start(), min(len(text), k.start() + _WINDOW_AFTER)
         m = rx.search(text, max(0, i - _WINDOW_BEFORE), limit)
-        while m is not None and m.start() <= k.end():
+        while m is not None:
             if m.span() not in seen:
                 seen.add(m.span())
                 out.append(m)
