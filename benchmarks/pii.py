@@ -90,6 +90,15 @@ def presidio_predictor():
     return predict
 
 
+def lokal_predictor():
+    """lokal-id's ``mask_pii`` (Samaran: Indonesian personal-data masking, rules only), when installed."""
+    try:
+        import lokal
+    except ImportError:
+        return None
+    return lambda text: [(m.start, m.end) for m in lokal.mask_pii(text).matches]
+
+
 def cost() -> dict:
     from analyzer.corpus import read_records
     from analyzer.redact import redact
@@ -131,6 +140,9 @@ def main() -> None:
     presidio = presidio_predictor()
     if presidio:
         systems["Presidio patterns + deny list"] = presidio
+    lokal = lokal_predictor()
+    if lokal:
+        systems["lokal-id mask_pii"] = lokal
     lines = ["## Personal identifiers (`python benchmarks/pii.py`)", "",
              "Invented notes with labelled identifier spans and look-alikes that must survive (session dates, money, "
              "ages, RT/RW in general talk, institutions, initials, role words after honorifics). Recall: gold spans "
@@ -144,8 +156,8 @@ def main() -> None:
     speed = cost()
     lines += [f"Cost on the {speed['passages']} corpus passages, one core: mode `ids` "
               f"{speed['ids']:,.0f} passages/s, mode `all` {speed['all']:,.0f} passages/s."]
-    if not presidio:
-        lines.append("Presidio was not installed in this run (`pip install presidio-analyzer` to compare).")
+    if not presidio or not lokal:
+        lines.append("Comparisons need `pip install presidio-analyzer lokal-id` (benchmark only, not dependencies).")
     publish("pii", lines, write=not args.no_write)
 
 

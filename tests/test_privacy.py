@@ -57,6 +57,17 @@ def test_report_outputs(note_dir, tmp_path, fmt):
         assert secret not in text, secret
 
 
+def test_report_xlsx_and_terminal(note_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "report.xlsx"
+    assert run(["report", str(note_dir), "--format", "xlsx", "-o", str(out)]).exit_code == 0
+    cells = " ".join(str(c.value) for ws in load_workbook(out) for row in ws.iter_rows() for c in row if c.value)
+    terminal = run(["report", str(note_dir)]).output
+    for secret in SECRETS:
+        assert secret not in cells and secret not in terminal, secret
+
+
 def test_review_json(note_dir):
     result = run(["review", str(note_dir / "n1.md"), "--format", "json"])
     assert result.exit_code == 0
