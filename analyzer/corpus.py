@@ -1,9 +1,13 @@
 """The annotated corpus: loading, validation (``analyzer corpus check``) and counts (``analyzer corpus stats``).
 
-A corpus is a folder of JSONL files (or one file); ``test.jsonl`` is the held-out split, every other file is
-training data. One passage per line::
+A corpus is a folder of JSONL files (or one file); files named ``test*.jsonl`` are the held-out split
+(``test.jsonl``: corpus v1's held-out batches; ``test-v2.jsonl``: held-out writers and genres of corpus v2),
+every other file is training data. One passage per line::
 
     {"id", "text", "labels": [applied codes], "breaches": [breached principles], "setting", "style", "batch"}
+
+Corpus v2 lines (whole documents, see ``corpus_assembly``) also carry ``writer``, ``genre``, ``doc`` and
+``kind`` (``header`` or ``body``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from typing import Iterable, Sequence
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
 from analyzer.errors import CorpusError
 
-TEST_FILE = "test.jsonl"
 SETTINGS = (
     "pkh", "lksa", "perlindungan_anak", "abh", "napza", "odgj", "lansia", "disabilitas", "kdrt", "bencana",
     "jalanan", "trafficking", "rumah_sakit", "komunitas",
