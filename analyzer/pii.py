@@ -60,15 +60,10 @@ def _tables():
     for line in _lines("patterns.tsv"):
         kind, triggers, rx = line.split("\t", 2)
         patterns.append((kind.strip(), tuple(t for t in triggers.split(",") if t), re.compile(rx.strip())))
-    honorifics = sorted({h.strip() for h in _lines("honorifics.txt")}, key=len, reverse=True)
+    honorifics = frozenset(h.strip() for h in _lines("honorifics.txt"))
     not_names = frozenset(w.strip() for w in _lines("not_names.txt"))
     given = frozenset(w.strip() for w in _lines("given_names.txt"))
-    word = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?"
-    # any word followed by capitalised words; whether the word is an honorific is checked against the set
-    honorific = re.compile(r"(?<![\w.])(?P<h>[A-Za-z]{1,7})\.?[ \t]+(?=(?P<name>" + word + r"(?:[ \t]+" + word
-                           + r"){0,3}))")
-    capitalised = re.compile(r"(?<![\w.])(?P<name>" + word + r"(?:[ \t]+" + word + r"){0,3})")
-    return patterns, honorific, capitalised, not_names, given, frozenset(honorifics)
+    return patterns, not_names, given, honorifics
 
 
 _HEADER = re.compile(
@@ -113,7 +108,7 @@ def find(text: str, mode: str = "all") -> list[Span]:
     """The identifiers in ``text`` for a masking mode, sorted and without overlaps."""
     if mode == "none" or not text:
         return []
-    patterns, honorific, capitalised, not_names, given, honorifics = _tables()
+    patterns, not_names, _, honorifics = _tables()
     found: list[Span] = []
 
     def add(kind: str, start: int, end: int) -> None:
@@ -189,7 +184,7 @@ def _names_addresses_schools(text: str, add) -> set[str]:
     """One scan over the capitalised tokens: a token that starts an address or a school name anchors that
     pattern; a common given name, or any capitalised word after an honorific, starts a name (until a role word).
     Returns the name words found."""
-    _, _, _, not_names, given, honorifics = _tables()
+    _, not_names, given, honorifics = _tables()
     names: set[str] = set()
     skip_to = 0
     for m in _TOKEN.finditer(text):
