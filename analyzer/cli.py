@@ -465,7 +465,8 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @columns_option
 @model_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
-           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None, model_dir: Path | None) -> None:
+           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
+           model_dir: Path | None) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
     review, gaps, and the model's reliability per code.
@@ -485,7 +486,8 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
     with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
-        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact), progress.advance)
+        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
+                                 progress.advance)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
                        _mode(redact_mode, no_redact))
     if fmt == "table":

@@ -126,8 +126,10 @@ def annotation_packet(docs: Sequence[Document]) -> str:
     return "\n".join(lines)
 
 
-def gold_label(intent: tuple[tuple[str, ...], tuple[str, ...]], blind: tuple[tuple[str, ...], tuple[str, ...]] | None,
-               adjudicated: tuple[tuple[str, ...], tuple[str, ...]] | None) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+Codes = tuple[tuple[str, ...], tuple[str, ...]]  # (labels, breaches)
+
+
+def gold_label(intent: Codes, blind: Codes | None, adjudicated: Codes | None) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """The label a passage gets, and how it was reached.
 
     Agreement of writer intent and blind label is kept ("agreed"); a disagreement takes the adjudicator's
