@@ -303,8 +303,9 @@ def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bo
                                 transfer=transfer)
     from analyzer.modelcard import headline_rows
 
-    name, first = (headline_rows(result.metadata) or [("cv", result.metadata["metrics"]["cv"])])[0]
-    click.echo(msg("ui.train.done", lang, path=result.out_dir, name=name, micro=first["micro_f1"],
+    key, first = (headline_rows(result.metadata) or [("cv", result.metadata["metrics"]["cv"])])[0]
+    click.echo(msg("ui.train.done", lang, path=result.out_dir, name=msg(f"ui.eval.row.{key}", lang),
+                   micro=first["micro_f1"],
                    macro=first["macro_f1"], breach=first["breach_micro_f1"],
                    fpr=first["no_code_false_positive_rate"]))
 

@@ -20,6 +20,8 @@ PROTOCOL_NAMES = {
     "genre": "leave-one-genre-out (CV)",
     "style": "leave-one-style-out (CV)",
     "writer": "leave-one-writer-out (CV)",
+    "test": "held-out writers and genres (test-v2.jsonl)",
+    "external": "external set (written blind from the codebook)",
 }
 WEAK_F1 = 0.60
 WEAK_SUPPORT = 5
@@ -63,20 +65,18 @@ def _ci(metrics: dict, key: str) -> str:
 
 
 def headline_rows(meta: dict) -> list[tuple[str, dict]]:
-    """(name, metrics) of every transfer figure in the order the card and ``analyzer evaluate`` show them."""
+    """(key, metrics) of every transfer figure in the order the card and ``analyzer evaluate`` show them; the
+    key is a protocol (``genre``, ``style``, ``writer``), ``test`` or ``external`` (names: ``PROTOCOL_NAMES``)."""
     metrics = meta.get("metrics", {})
-    rows = [(PROTOCOL_NAMES.get(p, p), (r or {}).get("pooled", {}))
-            for p, r in (metrics.get("transfer") or {}).items()]
-    if metrics.get("test"):
-        rows.append(("held-out writers and genres (test-v2.jsonl)", metrics["test"]))
-    if metrics.get("external"):
-        rows.append(("external set (written blind from the codebook)", metrics["external"]))
+    rows = [(p, (r or {}).get("pooled", {})) for p, r in (metrics.get("transfer") or {}).items()]
+    rows += [(key, metrics[key]) for key in ("test", "external") if metrics.get(key)]
     return rows
 
 
 def _headline_table(rows: list[tuple[str, dict]]) -> str:
     out = []
-    for name, m in rows:
+    for key, m in rows:
+        name = PROTOCOL_NAMES.get(key, key)
         status = ", ".join(k for k, _, _, _, met in target_status(m) if not met)
         out.append([name, str(m.get("passages", 0)), _ci(m, "micro_f1"), _ci(m, "macro_f1"),
                     _ci(m, "breach_micro_f1"), f"{m.get('breach_macro_f1', 0):.3f}",

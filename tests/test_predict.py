@@ -124,7 +124,9 @@ def test_evaluate_table_headlines_transfer_in_indonesian():
     result = run(["evaluate"])
     assert result.exit_code == 0
     assert "Kinerja pada tulisan yang tidak pernah dilihat model" in result.output
-    assert "leave-one-genre-out" in result.output and "leave-one-style-out" in result.output
+    assert "tanpa satu genre (CV)" in result.output and "tanpa satu gaya (CV)" in result.output
+    english = run(["evaluate", "--lang", "en"])
+    assert "leave-one-genre-out (CV)" in english.output and "external" in english.output
 
 
 def test_evaluate_on_a_file_gives_intervals(repo_root):

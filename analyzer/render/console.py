@@ -146,7 +146,7 @@ def print_transfer(meta: dict, lang: str) -> None:
     """The model's transfer figures: one headline row per evaluation, then per genre and per style."""
     from rich.table import Table
 
-    from analyzer.modelcard import PROTOCOL_NAMES, headline_rows, target_status
+    from analyzer.modelcard import headline_rows, target_status
 
     out = console()
 
@@ -157,14 +157,14 @@ def print_transfer(meta: dict, lang: str) -> None:
     table = Table(title=msg("ui.eval.transfer", lang))
     for col in ("evaluation", "passages", "micro-F1", "macro-F1", "breach_f1", "no_code_fp", "targets"):
         table.add_column(col if "-F1" in col else msg(f"ui.col.{col}", lang))
-    for name, m in headline_rows(meta):
-        missed = [k for k, _, _, _, met in target_status(m) if not met]
-        table.add_row(name, str(m.get("passages", 0)), ci(m, "micro_f1"), ci(m, "macro_f1"), ci(m, "breach_micro_f1"),
-                      ci(m, "no_code_false_positive_rate"),
-                      msg("ui.status.met", lang) if not missed else msg("ui.status.missed", lang) + ": " + ", ".join(missed))
+    for key, m in headline_rows(meta):
+        met = sum(ok for *_, ok in target_status(m))
+        table.add_row(msg(f"ui.eval.row.{key}", lang), str(m.get("passages", 0)), ci(m, "micro_f1"),
+                      ci(m, "macro_f1"), ci(m, "breach_micro_f1"), ci(m, "no_code_false_positive_rate"),
+                      msg("ui.eval.targets_met", lang, met=met, n=len(target_status(m))))
     out.print(table)
     for protocol, result in (meta.get("metrics", {}).get("transfer") or {}).items():
-        groups = Table(title=PROTOCOL_NAMES.get(protocol, protocol))
+        groups = Table(title=msg(f"ui.eval.row.{protocol}", lang))
         for col in ("group", "passages", "micro-F1", "macro-F1", "breach_f1", "no_code_fp"):
             groups.add_column(col if "-F1" in col else msg(f"ui.col.{col}", lang))
         for name, m in result.get("groups", {}).items():
