@@ -5,7 +5,7 @@ normalised words joined by spaces (numbers folded to ``<num>``), so a plain ``Tf
 whitespace token pattern can read it.
 
 >>> feature_texts(["Sy tdk dtg tgl 12/05/2023, bawa Rp1.500.000."])
-['saya tidak datang tanggal <num> bawa <num>']
+['saya tidak datang tanggal <num> bawa rp <num>']
 """
 
 from __future__ import annotations
