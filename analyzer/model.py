@@ -156,18 +156,25 @@ def build_classifier(config: ModelConfig, n_jobs: int | None = None):
     return OneVsRestClassifier(clf, n_jobs=n_jobs)
 
 
+def code_matrix(labels: Sequence[Sequence[str]], breaches: Sequence[Sequence[str]]) -> "np.ndarray":
+    """Boolean matrix (passages × 36 targets) of codes applied and principles breached."""
+    import numpy as np
+
+    y = np.zeros((len(labels), len(TARGETS)), dtype=bool)
+    index = {t: i for i, t in enumerate(TARGETS)}
+    for row, (applied, breached) in enumerate(zip(labels, breaches)):
+        for code in applied:
+            y[row, index[code]] = True
+        for code in breached:
+            y[row, index[BREACH_PREFIX + code]] = True
+    return y
+
+
 def target_matrix(records: Sequence["Record"]) -> "np.ndarray":
     """Binary matrix (passages × 36 targets) of the gold annotations."""
     import numpy as np
 
-    y = np.zeros((len(records), len(TARGETS)), dtype=np.int8)
-    index = {t: i for i, t in enumerate(TARGETS)}
-    for row, rec in enumerate(records):
-        for code in rec.labels:
-            y[row, index[code]] = 1
-        for code in rec.breaches:
-            y[row, index[BREACH_PREFIX + code]] = 1
-    return y
+    return code_matrix([r.labels for r in records], [r.breaches for r in records]).astype(np.int8)
 
 
 def with_gate(y: "np.ndarray") -> "np.ndarray":
@@ -506,16 +513,18 @@ def tuning_group(record: "Record") -> str:
 
 
 def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
-          progress: Callable[[str], None] | None = None) -> tuple[CodeModel, dict]:
+          progress: Callable[[str], None] | None = None, texts: Sequence[str] | None = None) -> tuple[CodeModel, dict]:
     """Fit the classifier on ``records``: thresholds tuned on out-of-fold scores of a GroupKFold over genres
     and styles (:func:`tuning_group`, so they are chosen for writing of a kind the fold never saw), then a
-    final fit on all records. Returns the model and the metrics of those out-of-fold decisions."""
+    final fit on all records (``texts``: the records' ``model_texts``, when already computed). Returns the model
+    and the metrics of those out-of-fold decisions."""
     from analyzer.metrics import evaluate_sets
 
     if progress:
         progress("tokenise")
     lexicon = _lexicon(config)
-    texts = model_texts([r.text for r in records], lexicon)
+    if texts is None:
+        texts = model_texts([r.text for r in records], lexicon)
     y = target_matrix(records)
     y_all = with_gate(y)
     oof = cross_validated_scores(config, texts, y_all, [tuning_group(r) for r in records], progress)

@@ -58,7 +58,8 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _ci(metrics: dict, key: str) -> str:
+def with_interval(metrics: dict, key: str) -> str:
+    """``0.486 [0.47–0.50]``: a metric and its 95% interval when there is one."""
     ci = metrics.get("ci95", {}).get(key)
     value = float(metrics.get(key, 0.0))
     return f"{value:.3f} [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else f"{value:.3f}"
@@ -78,15 +79,17 @@ def _headline_table(rows: list[tuple[str, dict]]) -> str:
     for key, m in rows:
         name = PROTOCOL_NAMES.get(key, key)
         status = ", ".join(k for k, _, _, _, met in target_status(m) if not met)
-        out.append([name, str(m.get("passages", 0)), _ci(m, "micro_f1"), _ci(m, "macro_f1"),
-                    _ci(m, "breach_micro_f1"), f"{m.get('breach_macro_f1', 0):.3f}",
-                    _ci(m, "no_code_false_positive_rate"), "all met" if not status else f"missed: {status}"])
+        out.append([name, str(m.get("passages", 0)), with_interval(m, "micro_f1"),
+                    with_interval(m, "macro_f1"), with_interval(m, "breach_micro_f1"),
+                    f"{m.get('breach_macro_f1', 0):.3f}", with_interval(m, "no_code_false_positive_rate"),
+                    "all met" if not status else f"missed: {status}"])
     return _table(out, ["evaluation", "passages", "micro-F1 [95% CI]", "macro-F1", "breach F1 (micro)",
                         "breach macro-F1", "no-code FP rate", "targets"])
 
 
 def _group_table(result: dict, label: str) -> str:
-    rows = [[g, str(m.get("passages", 0)), str(m.get("documents", 0)), _ci(m, "micro_f1"), f"{m.get('macro_f1', 0):.3f}",
+    rows = [[g, str(m.get("passages", 0)), str(m.get("documents", 0)), with_interval(m, "micro_f1"),
+             f"{m.get('macro_f1', 0):.3f}",
              f"{m.get('breach_micro_f1', 0):.3f}", f"{m.get('no_code_false_positive_rate', 0):.3f}"]
             for g, m in (result or {}).get("groups", {}).items()]
     return _table(rows, [label, "passages", "documents", "micro-F1 [95% CI]", "macro-F1", "breach F1",

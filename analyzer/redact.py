@@ -12,7 +12,6 @@ survive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 from analyzer import pii
@@ -21,13 +20,7 @@ from analyzer import pii
 CORPUS_KINDS = frozenset({"NIK", "KK", "TELEPON", "EMAIL", "NO_REK", "BPJS", "NISN", "NPWP"})
 
 
-@dataclass(frozen=True)
-class Redaction:
-    """One identifier found in a text: its kind and character offsets."""
-
-    kind: str
-    start: int
-    end: int
+Redaction = pii.Span  # one identifier found in a text: its kind and character offsets
 
 
 def mode_of(value: "bool | str | None") -> str:
@@ -43,7 +36,7 @@ def mode_of(value: "bool | str | None") -> str:
 
 def find_identifiers(text: str, kinds: frozenset = CORPUS_KINDS) -> list[Redaction]:
     """Structured personal identifiers in ``text`` (by default the kinds the corpus check refuses)."""
-    return [Redaction(s.kind, s.start, s.end) for s in pii.find(text, "ids") if s.kind in kinds]
+    return [s for s in pii.find(text, "ids") if s.kind in kinds]
 
 
 def redact(text: str, mode: "bool | str" = "all") -> str:

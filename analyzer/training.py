@@ -31,8 +31,8 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
     from analyzer.transfer import measure_transfer
     from analyzer.corpus import read_records
     from analyzer.errors import CorpusError
-    from analyzer.model import (CARD_FILE, CodeModel, ModelConfig, load_model, metadata_for, reliability_metrics,
-                                save_model, train)
+    from analyzer.model import (CARD_FILE, CodeModel, ModelConfig, _lexicon, load_model, metadata_for,
+                                model_texts, reliability_metrics, save_model, train)
     from analyzer.modelcard import render_card, weak_codes
 
     # Header passages (biodata lines, titles) are never scored by the analysis, so they are neither trained
@@ -42,8 +42,9 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
     if not train_records:
         raise CorpusError("corpus.no_training", path=str(corpus_dir))
     config = ModelConfig(seed=seed)
-    model, cv = train(train_records, config, progress)
-    metrics: dict = {"cv": cv, "transfer": measure_transfer(train_records, config, progress=progress)
+    texts = model_texts([r.text for r in train_records], _lexicon(config))  # tokenised once for both
+    model, cv = train(train_records, config, progress, texts)
+    metrics: dict = {"cv": cv, "transfer": measure_transfer(train_records, config, progress=progress, texts=texts)
                      if transfer else {}}
     if progress:
         progress("evaluate")

@@ -127,29 +127,15 @@ def bootstrap_ci(gold: "np.ndarray", pred: "np.ndarray", docs: Sequence[str], n:
             for k, v in values.items()}
 
 
-def _bool_matrix(labels: Sequence[Sequence[str]], breaches: Sequence[Sequence[str]]) -> "np.ndarray":
-    import numpy as np
-
-    from analyzer.model import BREACH_PREFIX, TARGETS
-
-    index = {t: i for i, t in enumerate(TARGETS)}
-    out = np.zeros((len(labels), len(TARGETS)), dtype=bool)
-    for row, (ls, bs) in enumerate(zip(labels, breaches)):
-        for c in ls:
-            out[row, index[c]] = True
-        for c in bs:
-            out[row, index[BREACH_PREFIX + c]] = True
-    return out
-
-
 def summarize(records: Sequence["Record"], pred_labels, pred_breaches, bootstrap: int = BOOTSTRAP) -> dict:
     """Metrics (``metrics.evaluate_sets``) of predictions on ``records`` plus bootstrap intervals."""
     from analyzer.metrics import evaluate_sets
+    from analyzer.model import code_matrix
 
     gold_l, gold_b = [r.labels for r in records], [r.breaches for r in records]
     result = evaluate_sets(gold_l, gold_b, pred_labels, pred_breaches)
     if bootstrap and records:
-        result["ci95"] = bootstrap_ci(_bool_matrix(gold_l, gold_b), _bool_matrix(pred_labels, pred_breaches),
+        result["ci95"] = bootstrap_ci(code_matrix(gold_l, gold_b), code_matrix(pred_labels, pred_breaches),
                                       [r.doc for r in records], bootstrap)
     result["documents"] = len({r.doc for r in records})
     return result
@@ -182,11 +168,12 @@ def evaluate_held_out(records: Sequence["Record"], held: HeldOut, bootstrap: int
 
 
 def measure_transfer(records: Sequence["Record"], config: "ModelConfig", protocols: Sequence[str] = ("genre", "style"),
-                     progress: Callable[[str], None] | None = None) -> dict:
+                     progress: Callable[[str], None] | None = None, texts: Sequence[str] | None = None) -> dict:
     """``{protocol: evaluate_held_out(...)}`` for each protocol that has at least two groups."""
     from analyzer.model import _lexicon, model_texts
 
-    texts = model_texts([r.text for r in records], _lexicon(config))
+    if texts is None:
+        texts = model_texts([r.text for r in records], _lexicon(config))
     out = {}
     for protocol in protocols:
         if len({g for g in map(PROTOCOLS[protocol], records) if g is not None}) >= 2:

@@ -189,15 +189,12 @@ def learning_curves(config_name: str = "lexicon", held_genres: int = 4, seed: in
     return {"held_out_genres": sorted(held), "by_genres": by_genres, "by_documents": by_docs}
 
 
-def _fmt(m: dict, key: str) -> str:
-    ci = m.get("ci95", {}).get(key)
-    return f"{m.get(key, 0):.3f}" + (f" [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else "")
-
-
 def publish_results(results: dict, curves: dict | None) -> None:
     """Write the comparison (and the learning curves) into benchmarks/RESULTS.md."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from _results import publish
+
+    from analyzer.modelcard import with_interval as _fmt
 
     lines = ["## Model selection for transfer (`python benchmarks/transfer.py`)", "",
              "Each variant trained and scored with every corpus-v2 genre held out in turn (leave-one-genre-out) "

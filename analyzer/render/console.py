@@ -147,12 +147,9 @@ def print_transfer(meta: dict, lang: str) -> None:
     from rich.table import Table
 
     from analyzer.modelcard import headline_rows, target_status
+    from analyzer.modelcard import with_interval as ci
 
     out = console()
-
-    def ci(m: dict, key: str) -> str:
-        bounds = m.get("ci95", {}).get(key)
-        return f"{m.get(key, 0):.3f}" + (f" [{bounds[0]:.2f}–{bounds[1]:.2f}]" if bounds else "")
 
     table = Table(title=msg("ui.eval.transfer", lang))
     for col in ("evaluation", "passages", "micro-F1", "macro-F1", "breach_f1", "no_code_fp", "targets"):
