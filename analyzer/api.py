@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from analyzer.codebook import Codebook, load_codebook
-from analyzer.model import CodeModel, load_model
+from analyzer.model.classifier import CodeModel
+from analyzer.model.persist import load_model
 
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as dt
 
     import pandas as pd
 
-    from analyzer.review import Review
+    from analyzer.report.review import Review
 
 __all__ = ["load_codebook", "load_model", "read_notes", "analyze_dataframe", "analyze_files", "coverage_report",
            "review_text", "Codebook", "CodeModel"]
@@ -41,8 +42,8 @@ def read_notes(paths: Sequence[str | Path], columns: Mapping[str, str] | None = 
     """
     import pandas as pd
 
-    from analyzer.notes import read_notes as _read
-    from analyzer.results import skipped_dicts
+    from analyzer.io.notes import read_notes as _read
+    from analyzer.io.results import skipped_dicts
 
     batch = _read(paths, columns)
     df = pd.DataFrame([{"note_id": n.note_id, "worker": n.worker, "client": n.client, "date": n.date,
@@ -59,10 +60,10 @@ def analyze_dataframe(notes: "pd.DataFrame", model: CodeModel | None = None,
     kind, text, labels, breaches, evidence (JSON) and a score column per code. Notes that cannot be analysed are
     listed in ``df.attrs["skipped"]`` with their reason; ``df.attrs["model"]`` describes the model.
     """
-    from analyzer.analysis import analyze_notes, model_id
-    from analyzer.coverage import model_info
-    from analyzer.notes import notes_from_frame
-    from analyzer.results import skipped_dicts
+    from analyzer.analysis.passages import analyze_notes, model_id
+    from analyzer.report.coverage import model_info
+    from analyzer.io.notes import notes_from_frame
+    from analyzer.io.results import skipped_dicts
 
     model = model or load_model()
     batch = notes_from_frame(notes, columns)
@@ -85,12 +86,12 @@ def coverage_report(passages: "pd.DataFrame", lang: str = "id", worker: str | No
              date_from: "dt.date | None" = None, date_to: "dt.date | None" = None, by: str = "worker") -> dict:
     """Aggregate a passage-level DataFrame into the coverage report (the JSON contract of ``analyzer report``),
     using the skipped notes and the model description in ``passages.attrs`` when present."""
-    from analyzer.reporting import Analysis, make_report
+    from analyzer.report.source import Analysis, make_report
 
     model = passages.attrs.get("model")
     if model is None:
-        from analyzer.analysis import model_id
-        from analyzer.coverage import model_info
+        from analyzer.analysis.passages import model_id
+        from analyzer.report.coverage import model_info
 
         loaded = load_model()
         model = model_info(loaded.metadata, model_id(loaded))
@@ -101,6 +102,6 @@ def coverage_report(passages: "pd.DataFrame", lang: str = "id", worker: str | No
 def review_text(text: str, model: CodeModel | None = None, lang: str = "id", redact: bool = True) -> "Review":
     """The self-review of one note (as ``analyzer review``): passages with codes, what is shown and missing,
     and the reflection prompts."""
-    from analyzer.review import review_text as _review
+    from analyzer.report.review import review_text as _review
 
     return _review(text, model or load_model(), load_codebook(), lang, redact)

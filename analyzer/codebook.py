@@ -1,4 +1,4 @@
-"""Load and validate the codebook (``corpora/codebook.yaml``) into frozen dataclasses.
+"""Load and validate the codebook (``analyzer/data/codebook.yaml``) into frozen dataclasses.
 
 >>> cb = load_codebook()
 >>> cb["P10"].name_en
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from analyzer.errors import CodebookError
-from analyzer.paths import DEFAULT_CODEBOOK
+from analyzer.resources import DEFAULT_CODEBOOK
 
 PRINCIPLE_CODES: tuple[str, ...] = tuple(f"P{i:02d}" for i in range(1, 17))
 OUTCOME_CODES: tuple[str, ...] = ("E1", "E2", "E3", "E4")
@@ -105,7 +105,7 @@ class Codebook:
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Read and validate a codebook YAML file (default: the shipped ``corpora/codebook.yaml``)."""
+    """Read and validate a codebook YAML file (default: the shipped ``analyzer/data/codebook.yaml``)."""
     import yaml
 
     path = Path(path) if path is not None else DEFAULT_CODEBOOK

@@ -30,10 +30,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES, load_codebook  # noqa: E402
-from analyzer.corpus import read_records  # noqa: E402
-from analyzer.metrics import evaluate_sets  # noqa: E402
-from analyzer.model import BREACH_PREFIX, N_APPLIED, TARGETS, target_matrix, tune_thresholds  # noqa: E402
-from analyzer.paths import DEFAULT_CORPUS_DIR  # noqa: E402
+from analyzer.corpus.records import read_records  # noqa: E402
+from analyzer.model.metrics import evaluate_sets  # noqa: E402
+from analyzer.model.fit import tune_thresholds
+from analyzer.model.targets import BREACH_PREFIX, N_APPLIED, TARGETS, target_matrix  # noqa: E402
+from analyzer.resources import DEFAULT_CORPUS_DIR  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import publish  # noqa: E402
@@ -70,8 +71,8 @@ class KeywordBaseline:
         self.codebook = codebook
 
     def _terms(self, phrases) -> set[str]:
-        from analyzer.features import feature_texts
-        from analyzer.normalize import lemmatize, stop_words
+        from analyzer.text.features import feature_texts
+        from analyzer.text.normalize import lemmatize, stop_words
 
         stops = stop_words() | {"klien", "pekerja", "sosial", "pihak", "bersama", "hal"}
         out = set()
@@ -101,8 +102,8 @@ class KeywordBaseline:
         return self
 
     def counts(self, texts) -> np.ndarray:
-        from analyzer.features import feature_texts
-        from analyzer.normalize import lemmatize
+        from analyzer.text.features import feature_texts
+        from analyzer.text.normalize import lemmatize
 
         out = np.zeros((len(texts), len(TARGETS)))
         for i, text in enumerate(feature_texts(list(texts))):
@@ -195,7 +196,8 @@ def main(argv=None) -> int:
         print("spacy done", flush=True)
 
         # analyzer model
-        from analyzer.model import ModelConfig, train as train_model
+        from analyzer.model.config import ModelConfig
+        from analyzer.model.fit import train as train_model
 
         t0 = time.perf_counter()
         model, _ = train_model(train, ModelConfig())

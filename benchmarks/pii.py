@@ -58,7 +58,7 @@ def score(notes, predict) -> tuple[dict, dict]:
 
 
 def ours(text):
-    from analyzer.pii import find
+    from analyzer.text.pii import find
 
     return [(s.start, s.end) for s in find(text, "all")]
 
@@ -69,7 +69,7 @@ def presidio_predictor():
         from presidio_analyzer import Pattern, PatternRecognizer
     except ImportError:
         return None
-    from analyzer.pii import _lines
+    from analyzer.text.pii import _lines
 
     recognisers = []
     for line in _lines("patterns.tsv"):
@@ -100,8 +100,8 @@ def lokal_predictor():
 
 
 def cost() -> dict:
-    from analyzer.corpus import read_records
-    from analyzer.redact import redact
+    from analyzer.corpus.records import read_records
+    from analyzer.text.redact import redact
 
     texts = [r.text for r in read_records(ROOT / "corpora" / "annotated")]
     out = {}

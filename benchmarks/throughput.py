@@ -77,9 +77,9 @@ def tokenizer_words_per_s(path: Path) -> float:
 
 
 def our_tokenizer_words_per_s(path: Path) -> float:
-    """Our tokenizer (``analyzer.pipeline.tokenize``) in a fresh process, with the floor's warm-up."""
+    """Our tokenizer (``analyzer.text.tokenizer.tokenize``) in a fresh process, with the floor's warm-up."""
     code = ("import json, sys, time\n"
-            "from analyzer.pipeline import tokenize\n"
+            "from analyzer.text.tokenizer import tokenize\n"
             "texts = [json.loads(line)['text'] for line in open(sys.argv[1], encoding='utf-8')]\n"
             "list(tokenize(texts[:200]))\n"
             "words = sum(len(t.split()) for t in texts)\n"

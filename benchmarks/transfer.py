@@ -4,7 +4,7 @@
     python benchmarks/transfer.py --curves      # learning curves by number of genres and of documents
     python benchmarks/transfer.py --publish     # write both into benchmarks/RESULTS.md
 
-For each variant and protocol, every group is held out in turn (``analyzer.transfer``); thresholds for a
+For each variant and protocol, every group is held out in turn (``analyzer.model.transfer``); thresholds for a
 group are tuned on the other groups' held-out scores. Ensembles average two variants' held-out probabilities.
 The external set (``corpora/external/external.jsonl``) is scored by each variant trained on all training
 passages. Prints one table; ``--publish`` writes it into ``benchmarks/RESULTS.md``.
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.corpus import read_records  # noqa: E402
-from analyzer.model import ModelConfig  # noqa: E402
+from analyzer.corpus.records import read_records  # noqa: E402
+from analyzer.model.config import ModelConfig  # noqa: E402
 
 BASE = ModelConfig()
 VARIANTS = {
@@ -41,7 +41,7 @@ ENSEMBLES = {"ensemble lexicon + lexicon_words": ("lexicon", "lexicon_words"),
 def context_texts(records, texts):
     """Append ``ctx:`` tokens: the previous and next body passage's concept tokens and the position in the
     document (first / last body passage). Corpus v1 passages stand alone and get none."""
-    from analyzer.lexicon import PREFIX
+    from analyzer.text.lexicon import PREFIX
 
     out = list(texts)
     by_doc = {}
@@ -65,8 +65,9 @@ def context_texts(records, texts):
 def run(protocols, variants, out_json: Path) -> dict:
     import numpy as np
 
-    from analyzer.model import _lexicon, model_texts, target_matrix
-    from analyzer.transfer import HeldOut, held_out_scores
+    from analyzer.model.fit import _lexicon, model_texts
+    from analyzer.model.targets import target_matrix
+    from analyzer.model.transfer import HeldOut, held_out_scores
 
     records = [r for r in read_records(ROOT / "corpora" / "annotated") if r.split == "train" and r.kind == "body"]
     results: dict = json.loads(out_json.read_text()) if out_json.exists() else {}
@@ -96,7 +97,7 @@ def run(protocols, variants, out_json: Path) -> dict:
         for protocol in protocols:
             fa, fb = (out_json.parent / f"{v}.{protocol}.npy" for v in (a, b))
             if fa.exists() and fb.exists():
-                from analyzer.transfer import PROTOCOLS
+                from analyzer.model.transfer import PROTOCOLS
 
                 groups = [PROTOCOLS[protocol](r) for r in records]
                 held = HeldOut(protocol, groups, (np.load(fa) + np.load(fb)) / 2)
@@ -114,22 +115,24 @@ def _external(records, y, config, held, texts):
     leave-one-genre-out held-out scores (as ``analyzer train`` does)."""
     import numpy as np
 
-    from analyzer.model import CodeModel, _fit, model_texts, _lexicon, tune_gate, with_gate
-    from analyzer.transfer import headline, summarize
+    from analyzer.model.classifier import CodeModel
+    from analyzer.model.fit import _fit, model_texts, _lexicon, tune_gate
+    from analyzer.model.targets import with_gate
+    from analyzer.model.transfer import headline, summarize
 
     tuned = ~np.isnan(held.scores[:, 0])
     thresholds, gate = tune_gate(held.scores[tuned], y[tuned])
     model = CodeModel.from_estimator(_fit(config, texts, with_gate(y)), thresholds, gate_threshold=gate)
     outside = [r for r in read_records(EXTERNAL) if r.kind == "body"]
     scores = model.scores_from_matrix(model.transform(model_texts([r.text for r in outside], _lexicon(config))))
-    from analyzer.model import decisions_to_sets
+    from analyzer.model.targets import decisions_to_sets
 
     labels, breaches = decisions_to_sets(model.decide(scores))
     return headline(summarize(outside, labels, breaches, 200))
 
 
 def _score(records, y, held):
-    from analyzer.transfer import evaluate_held_out, headline
+    from analyzer.model.transfer import evaluate_held_out, headline
 
     result = evaluate_held_out(records, held, bootstrap=200)
     return {"pooled": headline(result["pooled"]),
@@ -146,9 +149,11 @@ def learning_curves(config_name: str = "lexicon", held_genres: int = 4, seed: in
 
     import numpy as np
 
-    from analyzer.model import CodeModel, TARGETS, _fit, _lexicon, model_texts, target_matrix, with_gate
-    from analyzer.model import decisions_to_sets
-    from analyzer.transfer import HeldOut, group_decisions, summarize
+    from analyzer.model.classifier import CodeModel
+    from analyzer.model.fit import _fit, _lexicon, model_texts
+    from analyzer.model.targets import TARGETS, target_matrix, with_gate
+    from analyzer.model.targets import decisions_to_sets
+    from analyzer.model.transfer import HeldOut, group_decisions, summarize
 
     config = VARIANTS[config_name]
     records = [r for r in read_records(ROOT / "corpora" / "annotated") if r.split == "train" and r.kind == "body"]
@@ -194,7 +199,7 @@ def publish_results(results: dict, curves: dict | None) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from _results import publish
 
-    from analyzer.modelcard import with_interval as _fmt
+    from analyzer.model.card import with_interval as _fmt
 
     lines = ["## Model selection for transfer (`python benchmarks/transfer.py`)", "",
              "Each variant trained and scored with every corpus-v2 genre held out in turn (leave-one-genre-out) "

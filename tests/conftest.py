@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analyzer.paths import DEFAULT_CODEBOOK, REPO_ROOT
+from analyzer.resources import DEFAULT_CODEBOOK, REPO_ROOT
 
 
 @pytest.fixture
@@ -34,8 +34,8 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def sample_records():
     """The training passages of four writing batches (a small real sample)."""
-    from analyzer.corpus import read_records
-    from analyzer.paths import DEFAULT_CORPUS_DIR
+    from analyzer.corpus.records import read_records
+    from analyzer.resources import DEFAULT_CORPUS_DIR
 
     records = [r for r in read_records(DEFAULT_CORPUS_DIR) if r.split == "train"]
     batches = sorted({r.batch for r in records})[:4]
@@ -45,7 +45,8 @@ def sample_records():
 @pytest.fixture(scope="session")
 def small_model(sample_records):
     """A model trained on ``sample_records`` with 2-fold grouped CV, and its CV metrics."""
-    from analyzer.model import ModelConfig, train
+    from analyzer.model.config import ModelConfig
+    from analyzer.model.fit import train
 
     return train(sample_records, ModelConfig(folds=2))
 

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 import analyzer
-from analyzer import evaluation, patterns
+from analyzer.model import evaluation
+from analyzer.report import patterns
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
-from analyzer.paths import DEMO_DIR, REPO_ROOT
+from analyzer.resources import DEMO_DIR, REPO_ROOT
 
 
 def test_import_is_light():
@@ -80,8 +81,8 @@ def test_patterns(demo_passages):
 
 
 def test_evaluation_helpers():
-    from analyzer.corpus import load_split
-    from analyzer.paths import DEFAULT_CORPUS_DIR
+    from analyzer.corpus.records import load_split
+    from analyzer.resources import DEFAULT_CORPUS_DIR
 
     model = analyzer.load_model()
     test = load_split(DEFAULT_CORPUS_DIR, "test")[:120]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from analyzer.contrast import CONTRAST_SET, contrast_results, read_pairs, status
-from analyzer.model import load_model
+from analyzer.resources import DEFAULT_MODEL_DIR
+from analyzer.corpus.contrast import CONTRAST_SET, contrast_results, read_pairs, status
+from analyzer.model.persist import load_model
 
 
 def test_contrast_set_is_well_formed():
@@ -30,12 +31,12 @@ def test_demo_errors_are_in_the_contrast_set():
 
 def test_shipped_model_on_the_contrast_set_matches_its_card(repo_root, capsys):
     """Per pair what the model gets right; the figures equal those recorded at training (no silent drift)."""
-    model = load_model(repo_root / "models" / "default")
+    model = load_model(DEFAULT_MODEL_DIR)
     result = contrast_results(model, CONTRAST_SET)
     for pair in result["pairs"]:
         marks = " ".join(f"{p['gold']}→{p['predicted']}{'' if p['right'] else ' ✗'}" for p in pair["passages"])
         print(f"pair {pair['pair']:>2} {pair['code']}: {'right' if pair['right'] else 'WRONG'} ({marks})")
-    recorded = json.loads((repo_root / "models" / "default" / "metadata.json").read_text())["metrics"]["contrast"]
+    recorded = json.loads((DEFAULT_MODEL_DIR / "metadata.json").read_text())["metrics"]["contrast"]
     assert result["pair_accuracy"] == recorded["pair_accuracy"]
     assert [p["right"] for p in result["pairs"]] == [p["right"] for p in recorded["pairs"]]
     assert result["pair_accuracy"] > 0.5  # far better than chance on its own code decisions

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import cli
-from analyzer.corpus import Minimums, check_corpus, corpus_stats, read_records
+from analyzer.corpus.records import Minimums, check_corpus, corpus_stats, read_records
 
 GOOD = [
     {"id": "T1-001", "text": "Saya mendengarkan cerita Ibu R sampai selesai lalu merangkum intinya.",
@@ -163,7 +163,7 @@ def test_read_records_raises_on_malformed(tmp_path):
 
 
 def test_agreement_kappa_by_hand(tmp_path):
-    from analyzer.agreement import agreement
+    from analyzer.corpus.agreement import agreement
 
     first = {"a": ({"P10"}, set()), "b": ({"P10"}, set()), "c": (set(), set()), "d": (set(), {"P02"})}
     second = {"a": ({"P10"}, set()), "b": (set(), set()), "c": (set(), set()), "d": (set(), {"P02"})}
@@ -176,7 +176,7 @@ def test_agreement_kappa_by_hand(tmp_path):
 
 
 def test_shipped_agreement_files_cover_300_passages(repo_root):
-    from analyzer.agreement import agreement, read_second_pass
+    from analyzer.corpus.agreement import agreement, read_second_pass
 
     folder = repo_root / "corpora" / "agreement"
     data = agreement(read_second_pass(folder / "first_annotation.jsonl"),
@@ -187,7 +187,7 @@ def test_shipped_agreement_files_cover_300_passages(repo_root):
 
 
 def test_datasheet_counts_match_the_corpus(repo_root):
-    from analyzer.corpus import corpus_stats, stats_markdown
+    from analyzer.corpus.records import corpus_stats, stats_markdown
 
     readme = (repo_root / "corpora" / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- stats:start -->\n", 1)[1].split("<!-- stats:end -->", 1)[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.corpus_assembly import assemble, document_from_json, document_passages, gold_label
+from analyzer.corpus.assembly import assemble, document_from_json, document_passages, gold_label
 
 DOC = {"doc": "W09-001", "writer": "W09", "genre": "tagana", "style": "chat", "setting": "bencana",
        "blocks": [{"t": "LAPORAN POSKO", "l": [], "b": []},

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 
 
-from analyzer.analysis import to_frame
-from analyzer.coverage import build_report, filter_passages
-from analyzer.notes import Skipped
+from analyzer.analysis.passages import to_frame
+from analyzer.report.coverage import build_report, filter_passages
+from analyzer.io.notes import Skipped
 
 
 def row(note, worker, client, date, labels=(), breaches=(), kind="body", text="teks", passage=0):
     r = {"note_id": note, "worker": worker, "client": client, "date": date, "month": date[:7], "setting": "",
          "passage": passage, "start": 0, "end": 4, "kind": kind, "text": text, "labels": list(labels),
          "breaches": list(breaches), "evidence": json.dumps({})}
-    from analyzer.analysis import SCORE_COLUMNS
+    from analyzer.analysis.passages import SCORE_COLUMNS
 
     r.update({c: 0.0 for c in SCORE_COLUMNS})
     return r

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analyzer import engine
+from analyzer.analysis import local as engine
 from analyzer.cli import cli
-from analyzer.engine import run_local
-from analyzer.paths import DEFAULT_MODEL_DIR, DEMO_DIR
-from analyzer.results import read_results
+from analyzer.analysis.local import run_local
+from analyzer.resources import DEFAULT_MODEL_DIR, DEMO_DIR
+from analyzer.io.results import read_results
 from tests.conftest import edit_metadata
 
 KEY = ["note_id", "passage"]
@@ -46,9 +46,9 @@ def test_jobs_two_gives_identical_results(reference, demo_copy, tmp_path):
 
 
 def test_streamed_results_equal_in_memory_analysis(reference, demo_copy):
-    from analyzer.analysis import analyze_notes
-    from analyzer.model import load_model
-    from analyzer.notes import read_notes
+    from analyzer.analysis.passages import analyze_notes
+    from analyzer.model.persist import load_model
+    from analyzer.io.notes import read_notes
 
     df = analyze_notes(read_notes([demo_copy]).notes, load_model())
     pd.testing.assert_frame_equal(frame(reference)[0], df.sort_values(KEY).reset_index(drop=True))
@@ -135,7 +135,7 @@ def test_cli_reports_cache_use(tmp_path, demo_copy):
 
 
 def test_dask_engine_matches_local(tmp_path, reference, demo_copy):
-    from analyzer.dask_engine import run_dask
+    from analyzer.analysis.dask_engine import run_dask
 
     out = tmp_path / "dask_out"
     summary = run_dask([demo_copy], out, n_workers=2, partition_notes=40)
@@ -157,7 +157,7 @@ def test_dask_refuses_existing_output(tmp_path, demo_copy):
 def test_fewer_collections_restores_the_garbage_collector_even_after_an_error():
     import gc
 
-    from analyzer.engine import fewer_collections
+    from analyzer.analysis.local import fewer_collections
 
     before = gc.get_threshold()
     with pytest.raises(RuntimeError):

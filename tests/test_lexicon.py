@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer import lexicon
-from analyzer.scoring import intern_docs
+from analyzer.text import lexicon
+from analyzer.model.scoring import intern_docs
 
 
 def test_affixes_and_nasal_restoration():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.metrics import evaluate_sets
+from analyzer.model.metrics import evaluate_sets
 
 # Four passages.
 GOLD_L = [{"P10"}, {"P10", "E2"}, set(), set()]

@@ -7,12 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from analyzer.corpus import read_records
+from analyzer.resources import DEFAULT_MODEL_DIR
+from analyzer.corpus.records import read_records
 from analyzer.errors import ModelError
-from analyzer.model import (
-    BREACH_PREFIX, N_APPLIED, TARGETS, ModelConfig, load_estimator, load_model, save_model, train,
-    tune_thresholds,
-)
+from analyzer.model.config import ModelConfig
+from analyzer.model.fit import train, tune_thresholds
+from analyzer.model.persist import load_estimator, load_model, save_model
+from analyzer.model.targets import BREACH_PREFIX, N_APPLIED, TARGETS
 from tests.conftest import edit_metadata
 
 SMALL = ModelConfig(folds=2)  # the small model of the shared fixture (conftest.py) is trained with this
@@ -80,7 +81,7 @@ def test_empty_text_gets_no_codes(small_model):
 
 
 def test_evidence_terms_come_from_the_passage(small_model, sample_records):
-    from analyzer.features import feature_texts
+    from analyzer.text.features import feature_texts
 
     model, _ = small_model
     texts = [r.text for r in sample_records[:80]]
@@ -199,7 +200,7 @@ def test_missing_files(tmp_path, small_model):
 
 def test_model_card_marks_weak_codes():
     from analyzer.codebook import load_codebook
-    from analyzer.modelcard import render_card, weak_codes
+    from analyzer.model.card import render_card, weak_codes
 
     test = {"applied": {"P01": {"precision": 1, "recall": 1, "f1": 0.9, "support": 20},
                         "P02": {"precision": 0.5, "recall": 0.4, "f1": 0.44, "support": 20},
@@ -222,7 +223,7 @@ def test_model_card_marks_weak_codes():
 
 
 def test_gate_vetoes_all_codes():
-    from analyzer.model import tune_gate
+    from analyzer.model.fit import tune_gate
 
     scores = np.zeros((4, len(TARGETS) + 1))
     y = np.zeros((4, len(TARGETS)), dtype=int)
@@ -241,10 +242,10 @@ def test_train_reproduces_the_committed_model(tmp_path, repo_root):
     the committed transfer figures (``analyzer train --transfer``, about 20 more fits) it writes the committed
     card."""
     from analyzer.codebook import load_codebook
-    from analyzer.modelcard import render_card
-    from analyzer.training import train_and_save
+    from analyzer.model.card import render_card
+    from analyzer.model.training import train_and_save
 
-    committed = load_model(repo_root / "models" / "default")
+    committed = load_model(DEFAULT_MODEL_DIR)
     result = train_and_save(repo_root / "corpora" / "annotated", tmp_path / "m")
     fresh = load_model(result.out_dir)
     assert fresh.metadata["thresholds"] == committed.metadata["thresholds"]
@@ -254,7 +255,7 @@ def test_train_reproduces_the_committed_model(tmp_path, repo_root):
     test = [r.text for r in read_records(repo_root / "corpora" / "annotated") if r.split == "test"][:200]
     assert [p.__dict__ for p in fresh.predict_texts(test)] == [p.__dict__ for p in committed.predict_texts(test)]
     meta = dict(fresh.metadata, metrics=fresh_metrics, weak_codes=committed.metadata["weak_codes"])
-    card = (repo_root / "models" / "default" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    card = (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert render_card(meta, load_codebook()) == card
 
 
@@ -271,13 +272,15 @@ def test_evidence_ranked_in_one_batch_equals_ranking_each_passage_alone(small_mo
     """``evidence_terms`` ranks every (passage, code) pair at once; each list equals a direct ranking of that
     passage's word features: positive weight × TF-IDF, strongest first, ties in column order, function words
     out, no term sharing a whole word with a stronger one, at most 5."""
-    from analyzer.features import feature_texts
+    from analyzer.model.evidence import content_mask
+    from analyzer.text.features import feature_texts
+    from analyzer.text.normalize import stop_words
 
     model, _ = small_model
     matrix = model.transform(feature_texts([r.text for r in sample_records[:60]]))
     rows = np.repeat(np.arange(60), 3)
     targets = np.tile([0, 7, N_APPLIED + 2], 60)
-    content = model._content_terms()
+    content = content_mask(model.pack.word_terms, stop_words())
     got = model.evidence_terms(matrix, rows, targets)
     checked = 0
     for (i, j), terms in zip(zip(rows.tolist(), targets.tolist()), got):

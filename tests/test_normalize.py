@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.normalize import NEGATIONS, lemmatize, normalize_word, stop_words
+from analyzer.text.normalize import NEGATIONS, lemmatize, normalize_word, stop_words
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import InputError
-from analyzer.notes import parse_columns, parse_date, read_notes, split_front_matter
+from analyzer.io.notes import parse_columns, parse_date, read_notes, split_front_matter
 
 ROWS = [
     {"note_id": "n1", "worker": "Rina", "client": "KPM-A", "date": "2026-08-03", "text": "Saya datang ke rumah KPM-A."},

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.pipeline import get_nlp, token_features
+from analyzer.text.tokenizer import get_nlp, token_features
 
 
 def _texts(s: str) -> list[str]:
@@ -61,7 +61,7 @@ def test_our_tokenizer_splits_like_spacy_with_every_rule_and_no_priming(parts):
     from spacy.tokenizer import Tokenizer
     from spacy.util import compile_prefix_regex
 
-    from analyzer.pipeline import _special_cases, tokenize
+    from analyzer.text.tokenizer import _special_cases, tokenize
 
     nlp = get_nlp()
     ours = nlp.tokenizer

@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from analyzer.resources import DEFAULT_MODEL_DIR
 from analyzer.cli import cli
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
 
@@ -109,8 +110,8 @@ def test_evaluate_json_matches_model_card(repo_root):
     result = run(["evaluate", "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    card = (repo_root / "models" / "default" / "MODEL_CARD.md").read_text(encoding="utf-8")
-    meta = json.loads((repo_root / "models" / "default" / "metadata.json").read_text(encoding="utf-8"))
+    card = (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
+    meta = json.loads((DEFAULT_MODEL_DIR / "metadata.json").read_text(encoding="utf-8"))
     assert data["transfer"] == meta["metrics"]["transfer"]
     for key in ("test", "external", "in_style"):
         assert data[key]["micro_f1"] == pytest.approx(meta["metrics"][key]["micro_f1"])
@@ -139,9 +140,9 @@ def test_evaluate_on_a_file_gives_intervals(repo_root):
 
 
 def test_committed_model_matches_committed_corpus(repo_root):
-    from analyzer.model import corpus_sha256
+    from analyzer.model.metadata import corpus_sha256
 
-    meta = json.loads((repo_root / "models" / "default" / "metadata.json").read_text(encoding="utf-8"))
+    meta = json.loads((DEFAULT_MODEL_DIR / "metadata.json").read_text(encoding="utf-8"))
     assert meta["corpus_sha256"] == corpus_sha256(repo_root / "corpora" / "annotated"), (
         "the corpus changed: retrain with 'analyzer train'"
     )

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.ragged import gather_ranges, offsets, row_ids, select_rows
+from analyzer.text.ragged import gather_ranges, offsets, row_ids, select_rows
 
 _rows = st.lists(st.lists(st.integers(-5, 50), max_size=6), max_size=12)
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.redact import find_identifiers, redact
+from analyzer.text.redact import find_identifiers, redact
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_modes():
 
 
 def test_passages_share_pseudonyms_with_their_note():
-    from analyzer.redact import redact_passages
+    from analyzer.text.redact import redact_passages
 
     note = "Nama: Rukmini Astuti\n\nRukmini datang terlambat.\n\nMbak Dewi Lestari dan Rukmini berbicara."
     bounds = [(0, 20), (22, 47), (49, len(note))]
@@ -85,7 +85,7 @@ def test_find_identifiers_offsets():
 @given(st.text(alphabet="ab.@-+() 0123456789xyz_%\nIbuSitNma:", max_size=60))
 def test_masking_never_fails_and_keeps_unmasked_text(text):
     """Any text masks without error; outside the placeholders nothing changes."""
-    from analyzer.pii import find
+    from analyzer.text.pii import find
 
     masked = redact(text)
     spans = find(text)

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import cli
-from analyzer.paths import DEMO_DIR, REPO_ROOT
+from analyzer.resources import DEMO_DIR, REPO_ROOT
 
 NOTES = DEMO_DIR / "notes"
 PII = ("3309041207520003", "0857-3190-4426", "ayu.pratiwi22@contoh.id", "3206151203520001", "0857-3318-2046",
@@ -45,7 +45,7 @@ def test_analyze_results_file(results):
 
 
 def test_offsets_point_into_the_notes(results):
-    from analyzer.notes import read_notes
+    from analyzer.io.notes import read_notes
 
     notes = {n.note_id: n.text for n in read_notes([NOTES]).notes}
     df = pd.read_parquet(results)
@@ -163,8 +163,8 @@ def test_html_is_self_contained_and_escaped(tmp_path):
 
 
 def test_html_escapes_breach_excerpts():
-    from analyzer.analysis import to_frame
-    from analyzer.coverage import build_report
+    from analyzer.analysis.passages import to_frame
+    from analyzer.report.coverage import build_report
     from analyzer.render.html import render_report_html
     from tests.test_coverage import MODEL, row
 
@@ -254,7 +254,7 @@ def test_every_note_is_analysed_or_skipped(tmp_path):
 
 
 def test_demo_collection_meets_its_brief():
-    from analyzer.notes import read_notes
+    from analyzer.io.notes import read_notes
 
     batch = read_notes([NOTES])
     assert not batch.skipped
@@ -267,9 +267,9 @@ def test_demo_collection_meets_its_brief():
 
 
 def test_no_demo_passage_is_in_the_training_corpus():
-    from analyzer.corpus import read_records
-    from analyzer.notes import read_notes
-    from analyzer.segment import segment_notes
+    from analyzer.corpus.records import read_records
+    from analyzer.io.notes import read_notes
+    from analyzer.text.segment import segment_notes
 
     def key(text: str) -> str:
         return " ".join(text.lower().split())

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from analyzer.cli import cli
-from analyzer.paths import DEMO_DIR
+from analyzer.resources import DEMO_DIR
 
 NOTE = DEMO_DIR / "notes" / "DM-TK-20260911.md"
 TEXT = (

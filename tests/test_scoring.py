@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from analyzer.errors import ModelError
-from analyzer.model import load_model, save_model
+from analyzer.model.persist import load_model, save_model
 from tests.conftest import edit_metadata
 from tests.test_model import Evil  # a type that must never be constructed from a model file
 
@@ -56,7 +56,7 @@ def test_numpy_scoring_equals_scikit_learn(small_model, sample_records):
     """The NumPy scorer reproduces the scikit-learn pipeline: the same feature matrix (both blocks, the hashed
     character n-grams included) and the same probabilities, on real passages and awkward strings, in small
     batches (NumPy product) and large ones (SciPy product)."""
-    from analyzer.features import feature_texts
+    from analyzer.text.features import feature_texts
 
     model, _ = small_model
     texts = feature_texts([r.text for r in sample_records[:300]]) + [
@@ -89,7 +89,7 @@ def test_char_ngrams_and_buckets_match_scikit_learn():
     from murmurhash.mrmr import hash as murmur
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    from analyzer.scoring import _bucket, char_wb_ngrams
+    from analyzer.model.scoring import _bucket, char_wb_ngrams
 
     vec = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False, alternate_sign=False, norm=None,
                             n_features=2 ** 10)
@@ -109,7 +109,7 @@ def test_loading_a_model_does_not_import_scikit_learn(repo_root):
     import subprocess
     import sys
 
-    code = ("import sys; from analyzer.model import load_model; m = load_model(); "
+    code = ("import sys; from analyzer.model.persist import load_model; m = load_model(); "
             "m.predict_texts(['Saya dengarkan cerita Ibu A sampai selesai.']); "
             "print(sorted({n.split('.')[0] for n in sys.modules} & {'sklearn', 'scipy', 'skops', 'pandas'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root)
@@ -120,8 +120,8 @@ def test_threads_sharing_one_model_get_the_same_scores(small_model, sample_recor
     """Dask workers may run several threads on one loaded model: the word cache must stay consistent."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from analyzer.features import feature_texts
-    from analyzer.scoring import ScoringPack
+    from analyzer.text.features import feature_texts
+    from analyzer.model.scoring import ScoringPack
 
     model, _ = small_model
     texts = feature_texts([r.text for r in sample_records[:400]])
@@ -137,8 +137,8 @@ def test_threads_sharing_one_model_get_the_same_scores(small_model, sample_recor
 def test_word_ids_from_the_segmenter_score_like_feature_strings(small_model, sample_records):
     """``score_ids`` on the segmenter's global word ids gives the scores and word block of ``score`` on the same
     passages as feature strings (both the NumPy and the SciPy path)."""
-    from analyzer.ragged import select_rows
-    from analyzer.segment import segment_batch
+    from analyzer.text.ragged import select_rows
+    from analyzer.text.segment import segment_batch
 
     model, _ = small_model
     sizes = []

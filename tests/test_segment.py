@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.segment import MAX_WORDS, is_header_line, segment_note, segment_notes
+from analyzer.text.segment import MAX_WORDS, is_header_line, segment_note, segment_notes
 
 NOTE = """CATATAN KUNJUNGAN RUMAH
 Nama klien: Ibu R (45 th)
@@ -87,7 +87,7 @@ def test_offsets_round_trip_on_arbitrary_unicode(notes):
 def test_batch_segmentation_equals_one_note_at_a_time_and_tokens_equal_the_passage_alone(notes):
     """Notes are tokenised whole and segmented as a batch; every passage's words are what tokenising its own
     text gives, and a note's passages do not depend on the other notes of the batch."""
-    from analyzer.pipeline import feature_strings
+    from analyzer.text.tokenizer import feature_strings
 
     batched = list(segment_notes(notes))
     assert batched == [segment_note(n) for n in notes]

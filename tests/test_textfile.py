@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.errors import InputError
-from analyzer.textfile import decode_bytes, read_note_file
+from analyzer.io.documents import decode_bytes, read_note_file
 
 TEXT = "Ibu R menyambut peksos — “terima kasih” kata beliau. Café."
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from analyzer.corpus import Record
-from analyzer.model import TARGETS
-from analyzer.transfer import HeldOut, bootstrap_ci, group_decisions
+from analyzer.corpus.records import Record
+from analyzer.model.targets import TARGETS
+from analyzer.model.transfer import HeldOut, bootstrap_ci, group_decisions
 
 
 def _records(groups):

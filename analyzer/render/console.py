@@ -9,7 +9,7 @@ from analyzer.messages import text as msg
 
 if TYPE_CHECKING:  # pragma: no cover
     from analyzer.codebook import Codebook
-    from analyzer.segment import Passage
+    from analyzer.text.segment import Passage
 
 
 def console(width: int | None = None):
@@ -120,7 +120,7 @@ def print_corpus_stats(stats: dict, lang: str) -> None:
 def print_evaluation(path: str, metrics: dict, lang: str) -> None:
     from rich.table import Table
 
-    from analyzer.modelcard import target_status
+    from analyzer.model.card import target_status
 
     out = console()
     out.print(msg("ui.eval.title", lang, path=path, n=metrics["passages"]))
@@ -146,8 +146,8 @@ def print_transfer(meta: dict, lang: str) -> None:
     """The model's transfer figures: one headline row per evaluation, then per genre and per style."""
     from rich.table import Table
 
-    from analyzer.modelcard import headline_rows, target_status
-    from analyzer.modelcard import with_interval as ci
+    from analyzer.model.card import headline_rows, target_status
+    from analyzer.model.card import with_interval as ci
 
     out = console()
 

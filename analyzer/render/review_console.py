@@ -9,7 +9,7 @@ from analyzer.messages import text as msg
 
 if TYPE_CHECKING:  # pragma: no cover
     from analyzer.codebook import Codebook
-    from analyzer.review import Review
+    from analyzer.report.review import Review
 
 
 def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool | None = None) -> None:

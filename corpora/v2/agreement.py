@@ -4,8 +4,8 @@ treating the blind label as reference), on body passages: ``python corpora/v2/ag
 from collections import defaultdict
 from pathlib import Path
 
-from analyzer.corpus_assembly import document_passages, read_drafts, read_label_file
-from analyzer.metrics import evaluate_sets
+from analyzer.corpus.assembly import document_passages, read_drafts, read_label_file
+from analyzer.model.metrics import evaluate_sets
 
 HERE = Path(__file__).resolve().parent
 

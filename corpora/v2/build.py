@@ -12,7 +12,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from analyzer.corpus_assembly import assemble, document_from_json, read_drafts, read_label_file
+from analyzer.corpus.assembly import assemble, document_from_json, read_drafts, read_label_file
 
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE.parent

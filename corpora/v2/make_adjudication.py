@@ -6,7 +6,7 @@ import random
 import sys
 from pathlib import Path
 
-from analyzer.corpus_assembly import document_passages, read_drafts, read_label_file
+from analyzer.corpus.assembly import document_passages, read_drafts, read_label_file
 
 HERE = Path(__file__).resolve().parent
 ANN = HERE / "annotation"

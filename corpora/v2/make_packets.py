@@ -4,7 +4,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from analyzer.corpus_assembly import annotation_packet, read_drafts
+from analyzer.corpus.assembly import annotation_packet, read_drafts
 
 HERE = Path(__file__).resolve().parent
 docs = defaultdict(list)

@@ -1,0 +1,146 @@
+"""The Dask engine of ``analyzer analyze --engine dask``: the same analysis on a Dask cluster.
+
+The client streams the notes (with the same readers, skip rules and duplicate rules as the local engine) into
+partitions of ``PARTITION_NOTES`` notes; each partition is analysed on a worker, which writes it as one Parquet
+part into the output folder (``part-00000.parquet`` …) and returns only counts, so neither the client nor the
+workers hold the whole collection. The model travels once to every worker as bytes (``Client.scatter`` with
+broadcast) and is loaded there with the same trusted-type checks; nothing has to be installed on the workers
+but this package. ``_analyzer.json`` in the folder records the model id and the skipped notes. Results are
+identical to the local engine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from analyzer.analysis.local import RunSummary, results_schema
+
+PARTITION_NOTES = 100
+META_FILE = "_analyzer.json"
+_MODELS: dict[str, object] = {}
+
+
+def _worker_model(payload: dict):
+    """Load (once per worker process) the model shipped as bytes."""
+    from analyzer.model.persist import load_model
+
+    key = payload["model_id"]
+    if key not in _MODELS:
+        folder = Path(tempfile.mkdtemp(prefix="analyzer-model-"))
+        for name, data in payload["files"].items():
+            (folder / name).write_bytes(data)
+        _MODELS[key] = load_model(folder)
+    return _MODELS[key]
+
+
+def analyze_partition(notes: list[dict], payload: dict, redact_text: bool, part_path: str) -> tuple[int, int]:
+    """Analyse one partition of notes on a worker and write it as a Parquet part; returns (notes, passages)."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analyzer.analysis.passages import analyze_texts, result_columns
+    from analyzer.io.notes import Note
+
+    model = _worker_model(payload)
+    objs = [Note(**{**n, "date": dt.date.fromisoformat(n["date"]) if n["date"] else None}) for n in notes]
+    payloads = analyze_texts([n.text for n in objs], model, redact_text)
+    table = pa.Table.from_pydict(result_columns(objs, payloads), schema=results_schema())
+    tmp = f"{part_path}.tmp"
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, part_path)
+    return len(objs), table.num_rows
+
+
+def model_payload(model_dir: str | Path | None) -> dict:
+    from analyzer.analysis.passages import model_id
+    from analyzer.model.persist import LEXICON_FILE, METADATA_FILE, MODEL_FILE, load_model
+    from analyzer.resources import DEFAULT_MODEL_DIR
+    from analyzer.model.scoring import PACK_FILE
+
+    folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+    model = load_model(folder)  # checks the model before anything is shipped
+    # Workers only score: the NumPy arrays are enough (a folder without them ships the scikit-learn pipeline).
+    names = (PACK_FILE, METADATA_FILE) if (folder / PACK_FILE).is_file() else (MODEL_FILE, METADATA_FILE)
+    if (folder / LEXICON_FILE).is_file():
+        names += (LEXICON_FILE,)
+    return {"model_id": model_id(model), "files": {name: (folder / name).read_bytes() for name in names}}
+
+
+def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | Path | None = None,
+             columns: Mapping[str, str] | None = None, redact_text: bool = True, scheduler: str | None = None,
+             partition_notes: int = PARTITION_NOTES, n_workers: int | None = None) -> RunSummary:
+    """Analyse notes on a Dask cluster (``scheduler`` address, or a LocalCluster) into the folder ``output``."""
+    from distributed import Client, LocalCluster, as_completed
+
+    from analyzer.errors import InputError
+    from analyzer.io.notes import NoteBatch, iter_notes
+    from analyzer.io.results import RESULTS_FORMAT, skipped_dicts
+
+    output = Path(output)
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise InputError("dask.output_exists", path=str(output))
+    payload = model_payload(model_dir)
+    work = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    work.mkdir(parents=True)
+    cluster = None if scheduler else LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1,
+                                                 processes=True, dashboard_address=None,
+                                                 silence_logs=logging.CRITICAL)
+    summary = RunSummary(output=output, model_id=payload["model_id"])
+    try:
+        with Client(scheduler or cluster) as client:
+            shipped = client.scatter(payload, broadcast=True)
+            batch = NoteBatch()
+            pending = as_completed()
+            in_flight = 0
+            limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
+            chunk: list[dict] = []
+
+            def submit(part: list[dict], index: int) -> None:
+                nonlocal in_flight
+                path = str(work / f"part-{index:05d}.parquet")
+                pending.add(client.submit(analyze_partition, part, shipped, redact_text, path, pure=False))
+                in_flight += 1
+
+            def drain(until: int) -> None:
+                nonlocal in_flight
+                while in_flight > until:
+                    n_notes, n_rows = next(pending).result()
+                    summary.notes += n_notes
+                    summary.passages += n_rows
+                    in_flight -= 1
+
+            index = 0
+            for note in iter_notes(paths, columns, batch):
+                chunk.append({"note_id": note.note_id, "worker": note.worker, "client": note.client,
+                              "date": note.date.isoformat() if note.date else "", "text": note.text,
+                              "source": note.source, "setting": note.setting})
+                if len(chunk) >= partition_notes:
+                    submit(chunk, index)
+                    index, chunk = index + 1, []
+                    drain(limit)
+            if chunk:
+                submit(chunk, index)
+            drain(0)
+            summary.skipped = batch.skipped
+        summary.analysed = summary.notes
+        (work / META_FILE).write_text(json.dumps(
+            {"format": RESULTS_FORMAT, "model_id": payload["model_id"], "redacted": redact_text,
+             "skipped": skipped_dicts(summary.skipped)}, ensure_ascii=False), encoding="utf-8")
+        if output.exists():
+            output.rmdir()
+        os.replace(work, output)
+    finally:
+        if cluster is not None:
+            cluster.close()
+        if work.exists():
+            import shutil
+
+            shutil.rmtree(work, ignore_errors=True)
+    return summary

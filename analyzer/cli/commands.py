@@ -1,0 +1,601 @@
+"""Command-line interface: a thin shell over the library (parse, call one function, render).
+
+Heavy libraries (spaCy, scikit-learn, pandas) are imported inside the commands that need them so that
+``analyzer --help`` and ``analyzer codebook`` start fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from analyzer import __version__
+from analyzer.errors import AnalyzerError
+
+LANG_CHOICE = click.Choice(["id", "en"])
+
+
+class AnalyzerCommand(click.Command):
+    """Turns library errors into ``Error: …`` (exit code 1) in the language the user chose."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AnalyzerError as err:
+            raise click.ClickException(err.render(ctx.params.get("lang") or "id")) from None
+
+
+class AnalyzerGroup(click.Group):
+    command_class = AnalyzerCommand
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_class = AnalyzerGroup
+
+
+# Shared options -------------------------------------------------------------------------------------------
+
+
+def lang_option(func):
+    """``--lang id|en``: language of everything the command prints."""
+    return click.option(
+        "--lang", type=LANG_CHOICE, default="id", show_default=True,
+        help="Language of the output: Indonesian (id) or English (en).",
+    )(func)
+
+
+def redact_option(func):
+    """``--redact all|ids|none`` (and ``--no-redact``, the same as ``--redact none``): what is masked in
+    every text the command writes."""
+    func = click.option(
+        "--no-redact", "no_redact", is_flag=True, hidden=True, help="The same as --redact none.",
+    )(func)
+    return click.option(
+        "--redact", "redact_mode", type=click.Choice(["all", "ids", "none"]), default="all", show_default=True,
+        help="Mask personal identifiers in note text and evidence: all (names, addresses, schools and "
+             "workplaces, NIK/KK, phone, e-mail, accounts, BPJS, NISN, NPWP, plates, case numbers, birth dates), "
+             "ids (numbers and birth dates only) or none.",
+    )(func)
+
+
+def _mode(redact_mode: str, no_redact: bool) -> str:
+    return "none" if no_redact else redact_mode
+
+
+def format_option(*choices: str, default: str | None = None):
+    """``--format``: output format, the first choice being the default."""
+
+    def decorator(func):
+        return click.option(
+            "--format", "fmt", type=click.Choice(list(choices)), default=default or choices[0],
+            show_default=True, help="Output format.",
+        )(func)
+
+    return decorator
+
+
+def codebook_option(func):
+    """``--codebook PATH``: an alternative codebook file."""
+    return click.option(
+        "--codebook", "codebook_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Codebook YAML file (default: analyzer/data/codebook.yaml of this checkout).",
+    )(func)
+
+
+# Commands ---------------------------------------------------------------------------------------------------
+
+
+@click.group(cls=AnalyzerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="analyzer")
+def cli() -> None:
+    """Find the 16 negotiation principles and the 4 engagement outcomes in Indonesian social-work session
+    notes, and report their coverage per worker.
+
+    \b
+    Example:
+      analyzer codebook --lang en
+    """
+
+
+@cli.command()
+@lang_option
+@format_option("table", "json")
+@codebook_option
+def codebook(lang: str, fmt: str, codebook_path: Path | None) -> None:
+    """List the codes (P01-P16 principles, E1-E4 engagement outcomes) with names and definitions.
+
+    \b
+    Example:
+      analyzer codebook --lang en --format json
+    """
+    from analyzer.codebook import load_codebook
+    from analyzer.render import console
+
+    cb = load_codebook(codebook_path)
+    if fmt == "json":
+        click.echo(console.dump_json(console.codebook_data(cb, lang)))
+    else:
+        console.print_codebook(cb, lang)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
+@lang_option
+@format_option("table", "json")
+def segment(file: str, lang: str, fmt: str) -> None:
+    """Show how a note FILE (.txt, .md, .docx, or - for stdin) is split into passages: offsets, kind
+    (header/body) and normalised tokens. For debugging.
+
+    \b
+    Example:
+      analyzer segment catatan.txt --format json
+    """
+    from analyzer.render import console
+    from analyzer.text.segment import segment_note
+    from analyzer.io.documents import read_note_file
+
+    passages = segment_note(read_note_file(file))
+    if fmt == "json":
+        click.echo(console.dump_json(console.segment_data(file, passages)))
+    else:
+        console.print_segments(file, passages, lang)
+
+
+def corpus_path_argument(func):
+    """``[PATH]``: a corpus folder of JSONL files or one JSONL file (default: corpora/annotated)."""
+    from analyzer.resources import DEFAULT_CORPUS_DIR
+
+    return click.argument(
+        "path", type=click.Path(path_type=Path), default=DEFAULT_CORPUS_DIR, required=False,
+    )(func)
+
+
+@cli.group()
+def corpus() -> None:
+    """Check and count the annotated corpus (corpora/annotated/*.jsonl).
+
+    \b
+    Example:
+      analyzer corpus check
+    """
+
+
+@corpus.command("check")
+@corpus_path_argument
+@click.option("--skip-minimums", is_flag=True, help="Check schema and duplicates only, not the minimum counts.")
+@click.option("--similarity", type=click.FloatRange(0.5, 1.0), default=0.8, show_default=True,
+              help="Character n-gram similarity at which two passages count as near-duplicates.")
+@lang_option
+def corpus_check(path: Path, skip_minimums: bool, similarity: float, lang: str) -> None:
+    """Validate the corpus at PATH: schema, unknown codes, empty or over-long text, duplicate ids, exact and
+    near-duplicate texts (listed in pairs), batches split across train/test, and minimum counts per code.
+    Exits with 1 on any problem.
+
+    \b
+    Example:
+      analyzer corpus check corpora/annotated
+    """
+    from analyzer.corpus.records import Minimums, check_corpus
+    from analyzer.errors import CorpusError
+    from analyzer.render import console
+
+    report = check_corpus(path, None if skip_minimums else Minimums(), similarity)
+    console.print_check_report(str(path), report, lang)
+    if not report.ok:
+        raise CorpusError("corpus.check_failed", n=len(report.problems))
+
+
+@corpus.command("stats")
+@corpus_path_argument
+@lang_option
+@format_option("table", "json", "markdown")
+def corpus_stats(path: Path, lang: str, fmt: str) -> None:
+    """Count passages per code (applied and breached), setting, style, batch and split (markdown: the
+    tables of the datasheet corpora/README.md).
+
+    \b
+    Example:
+      analyzer corpus stats --format json
+    """
+    from analyzer.corpus.records import corpus_stats as stats, read_records
+    from analyzer.render import console
+
+    data = stats(read_records(path))
+    if fmt == "json":
+        click.echo(console.dump_json(data))
+    elif fmt == "markdown":
+        from analyzer.corpus.records import stats_markdown
+
+        click.echo(stats_markdown(data), nl=False)
+    else:
+        console.print_corpus_stats(data, lang)
+
+
+@corpus.command("agreement")
+@click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
+@format_option("table", "json")
+def corpus_agreement(first: Path, second: Path, lang: str, fmt: str) -> None:
+    """Cohen's kappa per code between two annotation passes of the same passages (JSONL lines with id,
+    labels, breaches), overall and averaged, and the ids that disagree.
+
+    \b
+    Example:
+      analyzer corpus agreement corpora/agreement/first_annotation.jsonl corpora/agreement/second_annotation.jsonl
+    """
+    from analyzer.corpus.agreement import agreement, read_second_pass
+    from analyzer.render import console
+
+    data = agreement(read_second_pass(first), read_second_pass(second))
+    if fmt == "json":
+        click.echo(console.dump_json(data))
+    else:
+        console.print_agreement(data, lang)
+
+
+def model_option(func):
+    """``--model DIR``: a model directory (default: analyzer/data/model)."""
+    return click.option(
+        "--model", "model_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Model directory (default: analyzer/data/model of this checkout).",
+    )(func)
+
+
+class _Progress:
+    """A transient rich progress display on stderr, shown only on a terminal: a spinner with the current step
+    (``step``), or a bar of notes done (``advance``)."""
+
+    def __init__(self, label: str = "", bar: bool = False) -> None:
+        self.label, self.bar = label, bar
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        console = Console(stderr=True)
+        columns = ([TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()] if self.bar
+                   else [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()])
+        self._progress = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+        self._progress.__enter__()
+        self._task = self._progress.add_task(self.label, total=None)
+        return self
+
+    def step(self, description: str) -> None:
+        self._progress.update(self._task, description=description)
+
+    def advance(self, done: int, total: int | None = None) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        self._progress.__exit__(*exc)
+
+
+@cli.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Annotated corpus folder (default: corpora/annotated); test.jsonl is held out.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: analyzer/data/model).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
+@click.option("--transfer/--no-transfer", default=False, show_default=True,
+              help="Also measure leave-one-genre-out and leave-one-style-out (about 20 more fits; the shipped "
+                   "model's card is written with it).")
+@lang_option
+def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bool, lang: str) -> None:
+    """Train the passage classifier on the training files, tune per-code thresholds by grouped
+    cross-validation, evaluate on test.jsonl, and write model.skops, scoring.npz, metadata.json and
+    MODEL_CARD.md.
+
+    \b
+    Example:
+      analyzer train --corpus corpora/annotated --out analyzer/data/model --transfer
+    """
+    from analyzer.messages import text as msg
+    from analyzer.resources import DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR
+    from analyzer.model.training import train_and_save
+
+    with _Progress() as progress:
+        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress.step,
+                                transfer=transfer)
+    from analyzer.model.card import headline_rows
+
+    key, first = (headline_rows(result.metadata) or [("cv", result.metadata["metrics"]["cv"])])[0]
+    click.echo(msg("ui.train.done", lang, path=result.out_dir, name=msg(f"ui.eval.row.{key}", lang),
+                   micro=first["micro_f1"],
+                   macro=first["macro_f1"], breach=first["breach_micro_f1"],
+                   fpr=first["no_code_false_positive_rate"]))
+
+
+@cli.command()
+@click.option("--corpus", "corpus_file", type=click.Path(path_type=Path), default=None,
+              help="Annotated JSONL file to evaluate on (default: the model's transfer figures, and the held-out "
+                   "sets test-v2.jsonl, test.jsonl and corpora/external/external.jsonl).")
+@model_option
+@format_option("table", "json")
+@lang_option
+def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: str) -> None:
+    """Evaluate a model. Without --corpus: the transfer figures the model was trained with (leave-one-genre-out
+    and leave-one-style-out, per genre and style, with 95% bootstrap intervals), and fresh figures on the
+    held-out writers and genres, the external set and the in-style split. With --corpus FILE: per-code
+    precision/recall/F1, micro/macro F1 and the no-code false-positive rate on that file.
+
+    \b
+    Example:
+      analyzer evaluate
+      analyzer evaluate --corpus corpora/external/external.jsonl --format json
+    """
+    from analyzer.corpus.records import read_records
+    from analyzer.model.persist import load_model
+    from analyzer.resources import DEFAULT_CORPUS_DIR
+    from analyzer.render import console
+    from analyzer.model.training import evaluate_held_out_sets, evaluate_with_ci
+
+    model = load_model(model_dir)
+    if corpus_file is not None:
+        metrics = evaluate_with_ci(model, read_records(corpus_file))
+        if fmt == "json":
+            click.echo(console.dump_json(metrics))
+        else:
+            console.print_evaluation(str(corpus_file), metrics, lang)
+        return
+    meta = dict(model.metadata)
+    metrics = dict(meta.get("metrics", {}))
+    metrics.update(evaluate_held_out_sets(model, [r for r in read_records(DEFAULT_CORPUS_DIR) if r.kind == "body"]))
+    meta["metrics"] = metrics
+    if fmt == "json":
+        click.echo(console.dump_json({"transfer": metrics.get("transfer", {}), "test": metrics["test"],
+                                      "external": metrics["external"], "in_style": metrics["in_style"]}))
+    else:
+        console.print_transfer(meta, lang)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Output JSONL file (default: standard output).")
+@model_option
+@redact_option
+@lang_option
+def predict(input_path: Path, output: Path | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
+            lang: str) -> None:
+    """Predict codes for passages in INPUT (JSONL with fields id and text, or CSV with those columns; other
+    fields are kept). Writes one JSON line per input line, in the same order, with labels, breaches,
+    scores, breach_scores and evidence.
+
+    \b
+    Example:
+      analyzer predict passages.jsonl -o predictions.jsonl
+    """
+    import sys
+
+    from analyzer.messages import text as msg
+    from analyzer.model.persist import load_model
+    from analyzer.io.passages import output_record, read_passages, write_jsonl
+
+    rows = read_passages(input_path)
+    model = load_model(model_dir)
+    predictions = model.predict_texts([row["text"] for row in rows])
+    records = (output_record(row, pred, _mode(redact_mode, no_redact)) for row, pred in zip(rows, predictions))
+    if output is None or str(output) == "-":
+        write_jsonl(records, sys.stdout)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        write_jsonl(records, fh)
+    tmp.replace(output)
+    click.echo(msg("ui.predict.done", lang, n=len(rows), path=output), err=True)
+
+
+def columns_option(func):
+    """``--columns worker=Petugas,text=Catatan``: map the table's column names to the note fields."""
+    return click.option(
+        "--columns", "columns_spec", default=None, metavar="FIELD=COLUMN,...",
+        help="Map column names of the input tables to note_id, worker, client, date, text "
+             "(e.g. worker=Petugas,text=Catatan).",
+    )(func)
+
+
+@cli.command()
+@click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Results to write: a Parquet file (local engine) or a folder of Parquet parts (dask engine).")
+@columns_option
+@model_option
+@redact_option
+@click.option("--jobs", type=click.IntRange(1, None), default=None,
+              help="Worker processes for the local engine (default: all cores); results are identical to --jobs 1.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Result cache file (default: OUTPUT.cache.sqlite); reruns re-analyse only changed notes.")
+@click.option("--no-cache", is_flag=True, help="Analyse every note again and keep no cache.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run on this machine, or on a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
+@lang_option
+def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, model_dir: Path | None,
+            redact_mode: str, no_redact: bool, jobs: int | None, cache_path: Path | None, no_cache: bool, engine: str,
+            scheduler: str | None, lang: str) -> None:
+    """Analyse NOTES (tables: .csv .xlsx .jsonl .parquet; folders of .txt .md .docx; single note files) and
+    write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Streams in
+    chunks with bounded memory, uses all cores, re-analyses only notes whose text changed since the last run,
+    and writes atomically. Notes that cannot be analysed are kept in the results' list of skipped notes.
+
+    \b
+    Examples:
+      analyzer analyze corpora/demo/notes -o hasil.parquet
+      analyzer analyze notes.parquet -o hasil/ --engine dask --scheduler tcp://10.0.0.5:8786
+    """
+    from analyzer.messages import text as msg
+    from analyzer.io.notes import parse_columns
+
+    columns = parse_columns(columns_spec)
+    if engine == "dask":
+        from analyzer.analysis.dask_engine import run_dask
+
+        summary = run_dask(notes, output, model_dir, columns, _mode(redact_mode, no_redact), scheduler)
+    else:
+        from analyzer.analysis.local import run_local
+
+        with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+            summary = run_local(notes, output, model_dir, columns, _mode(redact_mode, no_redact), jobs,
+                                False if no_cache else cache_path, progress=progress.advance)
+    click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
+                   skipped=len(summary.skipped), path=output), err=True)
+    if engine == "local" and not no_cache:
+        click.echo(msg("ui.analyze.cache", lang, analysed=summary.analysed, cached=summary.cached), err=True)
+
+
+@cli.command()
+@click.argument("inputs", metavar="NOTES_OR_RESULTS...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--by", type=click.Choice(["worker", "client", "month"]), default="worker", show_default=True,
+              help="Main view of the table and csv formats.")
+@click.option("--worker", default=None, help="Only this worker's notes.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only notes on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only notes on or before this date (YYYY-MM-DD).")
+@format_option("table", "csv", "xlsx", "json", "html")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: the terminal; xlsx needs a file).")
+@lang_option
+@redact_option
+@columns_option
+@model_option
+def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
+           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
+           model_dir: Path | None) -> None:
+    """Coverage report per worker (and per client/case and month) from notes, or from a results file of
+    'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
+    review, gaps, and the model's reliability per code.
+
+    \b
+    Examples:
+      analyzer report corpora/demo/notes
+      analyzer report hasil.parquet --by client --format html -o laporan.html --lang en
+    """
+    import sys
+
+    from analyzer.errors import InputError
+    from analyzer.messages import text as msg
+    from analyzer.io.notes import parse_columns
+    from analyzer.report.source import load_analysis, make_report
+
+    if fmt == "xlsx" and output is None:
+        raise InputError("report.needs_output", fmt="xlsx")
+    with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+        analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
+                                 progress.advance)
+    data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
+                       _mode(redact_mode, no_redact))
+    if fmt == "table":
+        from analyzer.render.report_console import print_report
+
+        if output is None:
+            print_report(data, lang, by)
+        else:
+            with output.open("w", encoding="utf-8") as fh:
+                from contextlib import redirect_stdout
+
+                with redirect_stdout(fh):
+                    print_report(data, lang, by, width=100)
+    elif fmt == "json":
+        from analyzer.render.console import dump_json
+
+        _emit(dump_json(data) + "\n", output)
+    elif fmt == "csv":
+        import io
+
+        from analyzer.render.tables import write_csv
+
+        buf = io.StringIO()
+        write_csv(data, by if by != "worker" else "codes", lang, buf)
+        _emit(buf.getvalue(), output, encoding="utf-8-sig")
+    elif fmt == "xlsx":
+        from analyzer.render.tables import write_xlsx
+
+        _atomic(output, lambda tmp: write_xlsx(data, lang, tmp))
+    else:
+        from analyzer.render.html import render_report_html
+
+        _emit(render_report_html(data, lang), output)
+    if output is not None:
+        click.echo(msg("ui.report.written", lang, path=output), err=True)
+    sys.stdout.flush()
+
+
+def _atomic(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _atomic(output, lambda tmp: tmp.write_text(text, encoding=encoding))
+
+
+@cli.command()
+@click.argument("note", type=click.Path(dir_okay=False, allow_dash=True))
+@format_option("terminal", "html", "json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: the terminal).")
+@click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
+@lang_option
+@redact_option
+@model_option
+def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
+           model_dir: Path | None) -> None:
+    """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
+    with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
+    note shows, those it does not, and the codebook's reflection question for each missing one.
+
+    \b
+    Examples:
+      analyzer review catatan.txt
+      cat refleksi.md | analyzer review - --lang en --format html -o review.html
+    """
+    from analyzer.codebook import load_codebook
+    from analyzer.model.persist import load_model
+    from analyzer.io.notes import split_front_matter
+    from analyzer.report.review import review_text
+    from analyzer.io.documents import read_note_file
+
+    _, body = split_front_matter(read_note_file(note))
+    codebook = load_codebook()
+    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact))
+    if fmt == "json":
+        from analyzer.render.console import dump_json
+
+        _emit(dump_json(result.to_dict()) + "\n", output)
+    elif fmt == "html":
+        from analyzer.render.html import render_review_html
+
+        _emit(render_review_html(result, codebook, lang), output)
+    else:
+        from analyzer.render.review_console import print_review
+
+        if output is None:
+            print_review(result, codebook, lang, color)
+        else:
+            from contextlib import redirect_stdout
+
+            with output.open("w", encoding="utf-8") as fh, redirect_stdout(fh):
+                print_review(result, codebook, lang, False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="analyzer")
+
+
+__all__ = ["cli", "main", "lang_option", "format_option", "codebook_option"]

@@ -1,0 +1,245 @@
+"""The model card (``MODEL_CARD.md``) written by ``analyzer train`` from the model's metadata."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analyzer.codebook import Codebook
+
+# Targets of the transfer issue (#12), for leave-one-genre-out, leave-one-style-out and the external set.
+TARGETS = {
+    "micro_f1": (">=", 0.75),
+    "macro_f1": (">=", 0.70),
+    "breach_micro_f1": (">=", 0.65),
+    "no_code_false_positive_rate": ("<=", 0.10),
+}
+PROTOCOL_NAMES = {
+    "genre": "leave-one-genre-out (CV)",
+    "style": "leave-one-style-out (CV)",
+    "writer": "leave-one-writer-out (CV)",
+    "test": "held-out writers and genres (test-v2.jsonl)",
+    "external": "external set (written blind from the codebook)",
+}
+WEAK_F1 = 0.60
+WEAK_SUPPORT = 5
+
+
+def weak_codes(test_metrics: dict) -> list[str]:
+    """Codes too weak to rely on: held-out F1 below 0.60 or fewer than 5 test passages (``breach:Pxx`` for
+    breaches)."""
+    weak = []
+    for code, s in test_metrics.get("applied", {}).items():
+        if s["f1"] < WEAK_F1 or s["support"] < WEAK_SUPPORT:
+            weak.append(code)
+    for code, s in test_metrics.get("breach", {}).items():
+        if s["support"] == 0:
+            continue
+        if s["f1"] < WEAK_F1 or s["support"] < WEAK_SUPPORT:
+            weak.append("breach:" + code)
+    return weak
+
+
+def target_status(metrics: dict) -> list[tuple[str, float, str, float, bool]]:
+    """(metric, value, comparison, target, met) for each target."""
+    out = []
+    for name, (cmp, goal) in TARGETS.items():
+        value = float(metrics.get(name, 0.0))
+        met = value >= goal if cmp == ">=" else value <= goal
+        out.append((name, value, cmp, goal, met))
+    return out
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def with_interval(metrics: dict, key: str) -> str:
+    """``0.486 [0.47–0.50]``: a metric and its 95% interval when there is one."""
+    ci = metrics.get("ci95", {}).get(key)
+    value = float(metrics.get(key, 0.0))
+    return f"{value:.3f} [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else f"{value:.3f}"
+
+
+def headline_rows(meta: dict) -> list[tuple[str, dict]]:
+    """(key, metrics) of every transfer figure in the order the card and ``analyzer evaluate`` show them; the
+    key is a protocol (``genre``, ``style``, ``writer``), ``test`` or ``external`` (names: ``PROTOCOL_NAMES``)."""
+    metrics = meta.get("metrics", {})
+    rows = [(p, (r or {}).get("pooled", {})) for p, r in (metrics.get("transfer") or {}).items()]
+    rows += [(key, metrics[key]) for key in ("test", "external") if metrics.get(key)]
+    return rows
+
+
+def _headline_table(rows: list[tuple[str, dict]]) -> str:
+    out = []
+    for key, m in rows:
+        name = PROTOCOL_NAMES.get(key, key)
+        status = ", ".join(k for k, _, _, _, met in target_status(m) if not met)
+        out.append([name, str(m.get("passages", 0)), with_interval(m, "micro_f1"),
+                    with_interval(m, "macro_f1"), with_interval(m, "breach_micro_f1"),
+                    f"{m.get('breach_macro_f1', 0):.3f}", with_interval(m, "no_code_false_positive_rate"),
+                    "all met" if not status else f"missed: {status}"])
+    return _table(out, ["evaluation", "passages", "micro-F1 [95% CI]", "macro-F1", "breach F1 (micro)",
+                        "breach macro-F1", "no-code FP rate", "targets"])
+
+
+def _group_table(result: dict, label: str) -> str:
+    rows = [[g, str(m.get("passages", 0)), str(m.get("documents", 0)), with_interval(m, "micro_f1"),
+             f"{m.get('macro_f1', 0):.3f}",
+             f"{m.get('breach_micro_f1', 0):.3f}", f"{m.get('no_code_false_positive_rate', 0):.3f}"]
+            for g, m in (result or {}).get("groups", {}).items()]
+    return _table(rows, [label, "passages", "documents", "micro-F1 [95% CI]", "macro-F1", "breach F1",
+                         "no-code FP rate"])
+
+
+def render_card(meta: dict, codebook: "Codebook", extra: dict | None = None) -> str:
+    """Markdown of the model card."""
+    from analyzer.model.metadata import reliability_metrics
+
+    extra = extra or {}
+    metrics = meta.get("metrics", {})
+    test = reliability_metrics(meta)
+    transfer = metrics.get("transfer") or {}
+    in_style = metrics.get("in_style") or {}
+    cv = metrics.get("cv", {})
+    weak = set(meta.get("weak_codes", []))
+    thresholds = meta.get("thresholds", {})
+    applied_rows = []
+    for code in ALL_CODES:
+        s = test.get("applied", {}).get(code, {})
+        applied_rows.append([
+            code, codebook[code].name_en, f"{s.get('precision', 0):.2f}", f"{s.get('recall', 0):.2f}",
+            f"**{s.get('f1', 0):.2f}**", str(s.get("support", 0)), f"{thresholds.get(code, 0):.2f}",
+            "weak" if code in weak else "",
+        ])
+    breach_rows = []
+    for code in PRINCIPLE_CODES:
+        s = test.get("breach", {}).get(code, {})
+        key = "breach:" + code
+        breach_rows.append([
+            code, codebook[code].name_en, f"{s.get('precision', 0):.2f}", f"{s.get('recall', 0):.2f}",
+            f"**{s.get('f1', 0):.2f}**", str(s.get("support", 0)), f"{thresholds.get(key, 0):.2f}",
+            "weak" if key in weak else ("no passages" if not s.get("support") else ""),
+        ])
+    in_style_line = (
+        f"micro-F1 {in_style.get('micro_f1', 0):.3f}, macro-F1 {in_style.get('macro_f1', 0):.3f}, breach F1 "
+        f"{in_style.get('breach_micro_f1', 0):.3f}, no-code false-positive rate "
+        f"{in_style.get('no_code_false_positive_rate', 0):.3f} on {in_style.get('passages', 0)} passages"
+    )
+    versions = ", ".join(f"{k} {v}" for k, v in sorted(meta.get("package_versions", {}).items()))
+    config = meta.get("config", {})
+    weak_list = ", ".join(sorted(weak)) or "none"
+    per_code_source = ("leave-one-genre-out (pooled held-out passages)" if transfer.get("genre")
+                       else "the held-out test split")
+    learner = f"logistic regression (liblinear, C={config.get('C')})"
+    group_sections = ""
+    if transfer.get("genre"):
+        group_sections += "\n### Per genre (leave-one-genre-out)\n\n" + _group_table(transfer["genre"], "genre") + "\n"
+    if transfer.get("style"):
+        group_sections += "\n### Per style (leave-one-style-out)\n\n" + _group_table(transfer["style"], "style") + "\n"
+    return f"""# Model card: analyzer passage classifier
+
+*Written by `analyzer train`; do not edit by hand (retrain instead).*
+
+## Intended use
+Decision support for **supervision and reflection**: it points a supervisor or a worker to passages of
+Indonesian social-work practice writing that show one of the 16 negotiation principles (P01–P16), one of the
+four engagement outcomes (E1–E4), or a breach of a principle. Every finding is a suggestion to be read in context.
+
+**Not for** ranking, scoring, rewarding or disciplining workers; not for decisions about clients. Notes differ in
+length and style, and a principle that is practised but not written down is invisible to the model.
+
+## Headline: how it does on writing it never saw
+
+Every figure below is measured on text whose genre, style or writer contributed nothing to the model that
+scored it (targets: micro-F1 ≥ 0.75, macro-F1 ≥ 0.70, breach F1 ≥ 0.65, no-code false-positive rate ≤ 0.10).
+In the cross-validated protocols each genre (or style) is held out in turn, a model is trained on the rest,
+and the thresholds applied to the held-out group are tuned on the other groups' held-out scores only.
+Intervals are 95% bootstrap intervals over whole documents. A missed target is stated, never lowered.
+
+{_headline_table(headline_rows(meta))}
+{"" if transfer else chr(10) + "Leave-one-genre-out and leave-one-style-out were not measured for this model (`analyzer train --transfer` measures them)." + chr(10)}{_contrast_line(metrics.get("contrast") or {})}
+{group_sections}
+Secondary, in-style figure (corpus v1 held-out batches `test.jsonl`, the same writing passes as part of the
+training data — memory of a style, not transfer): {in_style_line}.
+{extra.get('baseline_note', '')}
+## Data
+- Annotated corpus `corpora/annotated/` (SHA-256 `{meta.get('corpus_sha256', '')}`): {meta.get('training_passages', 0)}
+  training passages — corpus v1 (short passages, six writing passes) and corpus v2 (whole documents by twelve
+  writers in sixteen genres, labelled blind by readers who did not write them and adjudicated; see
+  `corpora/README.md`). `test-v2.jsonl` holds out whole writers and whole genres; `test.jsonl` the v1 sixth batches.
+- The external set `corpora/external/external.jsonl` was written by writers who never saw the corpus or the
+  guidelines, from the codebook and a genre brief alone, and labelled by an annotator who had only the codebook.
+  It is never used for training or tuning.
+- All text was written for this project (invented people and places).
+
+## Model
+- spaCy `blank("id")` tokenizer with our normalisation (informal spellings, abbreviations, negations kept); the
+  concept lexicon `lexicon.tsv` (cue words per code and breach, informal and regional variants, with who acts:
+  worker or client, and negation) adds concept tokens to each passage; then scikit-learn: word
+  {'–'.join(map(str, config.get('word_ngrams') or ()))}-gram TF-IDF (min_df {config.get('min_df')}){_char_line(config)}
+  → one-vs-rest {learner}, class_weight {config.get('class_weight')}, over 36 targets — 20 codes applied and
+  16 principles breached — plus a gate column ("any code at all").
+- Thresholds per target and the gate threshold ({meta.get('gate_threshold', 0):.2f}) are tuned on the
+  leave-one-genre-out held-out scores of the training data (never on test data), so they are chosen for genres
+  the model has not seen. A passage whose gate score is below the gate threshold gets no code. When a
+  principle's applied and breach scores both pass, only the one further above its threshold is reported.
+- Evidence: for each reported code, the 3–5 words or word pairs of the passage with the largest positive
+  contribution (TF-IDF × weight), function words and concept tokens left out.
+- Saved with skops (`model.skops`, compressed), loaded with an explicit list of trusted types. Prediction
+  uses `scoring.npz`, the same fitted numbers as NumPy arrays (no pickle; SHA-256 in `metadata.json`), and the
+  model's own copy of the lexicon (`lexicon.tsv`, SHA-256 checked). Seed {config.get('seed')}; training is
+  deterministic. Package versions: {versions}.
+
+## Per code ({per_code_source})
+
+These are the reliability figures reports show beside each code.
+
+### Applied codes
+
+{_table(applied_rows, ['code', 'name', 'precision', 'recall', 'F1', 'passages', 'threshold', 'note'])}
+
+### Breaches
+
+{_table(breach_rows, ['principle', 'name', 'precision', 'recall', 'F1', 'passages', 'threshold', 'note'])}
+
+Scores the thresholds were tuned on: micro-F1 {cv.get('micro_f1', 0):.3f}, macro-F1 {cv.get('macro_f1', 0):.3f},
+breach F1 {cv.get('breach_micro_f1', 0):.3f}, no-code false-positive rate {cv.get('no_code_false_positive_rate', 0):.3f}.
+
+## Known weaknesses
+- **Codes too weak to rely on** (transfer F1 below {WEAK_F1:.2f} or fewer than {WEAK_SUPPORT} passages):
+  {weak_list}. Reports mark them; read their findings as hints only.
+- All training text was written for this project; real agencies' notes will differ again. The external set
+  and the per-genre table show how much a new genre costs.
+- Neighbouring codes are confused more often than distant ones (P09/E2, P10/P11/P03, P06/P12, E3/E4);
+  see `notebooks/model_evaluation.ipynb`.
+- The model sees one passage at a time: behaviour spread over several passages, or implied by context, is
+  missed; irony and quoted speech of other people can be misread as the worker's own behaviour.
+- **Breaches are the weakest part** (breach F1 in the table above). Reflections are flagged as breaches both
+  when they admit one (as the guidelines ask) and when they describe a breach the worker avoided ("saya hampir
+  …, tapi saya tahan"); passages about mediating or declining to press can be flagged as the breach they
+  avoid. On the demo collection the reflective workers get more breach passages than the one whose notes were
+  written with breaches. Read every breach in context before acting on it.
+"""
+
+
+def _contrast_line(contrast: dict) -> str:
+    if not contrast:
+        return ""
+    wrong = ", ".join(f"{p['pair']} ({p['code']})" for p in contrast["pairs"] if not p["right"]) or "none"
+    status = "met" if contrast["pair_accuracy"] >= 0.9 else "**missed**"
+    return (f"\nContrast set (`corpora/contrast/contrast.jsonl`, pairs of near-identical passages with a different "
+            f"code): **{contrast['pairs_right']} of {len(contrast['pairs'])} pairs right** "
+            f"({contrast['pair_accuracy']:.0%}; target ≥ 90%: {status}); passages right "
+            f"{contrast['passage_accuracy']:.0%}. Pairs missed: {wrong}.\n")
+
+
+def _char_line(config: dict) -> str:
+    if not config.get("char_ngrams"):
+        return ""
+    return (f" plus hashed character {'–'.join(map(str, config.get('char_ngrams')))}-gram TF-IDF "
+            f"(2^{config.get('char_hash_bits')} buckets, within word boundaries)")
