@@ -30,6 +30,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES, load_codebook  # noqa: E402
+from analyzer.analysis.passages import predict_passages  # noqa: E402
 from analyzer.corpus.records import read_records  # noqa: E402
 from analyzer.model.metrics import evaluate_sets  # noqa: E402
 from analyzer.model.fit import tune_thresholds
@@ -202,12 +203,12 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         model, _ = train_model(train, ModelConfig())
         t_train = time.perf_counter() - t0
-        preds = model.predict_texts(test_texts, with_evidence=False)
+        preds = predict_passages(model, test_texts, evidence=False)
         m = evaluate_sets([r.labels for r in test], [r.breaches for r in test],
                           [p.labels for p in preds], [p.breaches for p in preds])
         rows.append(("analyzer (TF-IDF words+chars, OvR logistic regression)", m, t_train,
-                     throughput(lambda x: model.predict_texts(x, with_evidence=False), test_texts, warm)))
-        evidence_tput = throughput(lambda x: model.predict_texts(x, with_evidence=True), test_texts)
+                     throughput(lambda x: predict_passages(model, x, evidence=False), test_texts, warm)))
+        evidence_tput = throughput(lambda x: predict_passages(model, x, evidence=True), test_texts)
 
     lines = [
         f"## Baselines (held-out test split: {len(test)} passages; training: {len(train)})",

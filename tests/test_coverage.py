@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 
-from analyzer.analysis.passages import to_frame
+from analyzer.io.results import to_frame
 from analyzer.report.coverage import build_report, filter_passages
 from analyzer.io.notes import Skipped
 
@@ -14,7 +14,7 @@ def row(note, worker, client, date, labels=(), breaches=(), kind="body", text="t
     r = {"note_id": note, "worker": worker, "client": client, "date": date, "month": date[:7], "setting": "",
          "passage": passage, "start": 0, "end": 4, "kind": kind, "text": text, "labels": list(labels),
          "breaches": list(breaches), "evidence": json.dumps({})}
-    from analyzer.analysis.passages import SCORE_COLUMNS
+    from analyzer.io.results import SCORE_COLUMNS
 
     r.update({c: 0.0 for c in SCORE_COLUMNS})
     return r

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from analyzer.analysis.passages import predict_passages
 from analyzer.resources import DEFAULT_MODEL_DIR
 from analyzer.corpus.records import read_records
 from analyzer.errors import ModelError
@@ -25,7 +26,7 @@ def test_training_is_deterministic(sample_records, small_model):
     assert np.array_equal(model.thresholds, again.thresholds)
     assert np.array_equal(model.weights, again.weights)
     texts = [r.text for r in sample_records[:50]]
-    assert [p.__dict__ for p in model.predict_texts(texts)] == [p.__dict__ for p in again.predict_texts(texts)]
+    assert [p.__dict__ for p in predict_passages(model, texts)] == [p.__dict__ for p in predict_passages(again, texts)]
     assert cv == cv2
 
 
@@ -55,7 +56,7 @@ def test_decide_never_reports_breach_as_applied(small_model):
 
 def test_predictions_have_disjoint_labels_and_breaches(small_model, sample_records):
     model, _ = small_model
-    for pred in model.predict_texts([r.text for r in sample_records]):
+    for pred in predict_passages(model, [r.text for r in sample_records]):
         assert not set(pred.labels) & set(pred.breaches)
         assert pred.labels == sorted(pred.labels) and pred.breaches == sorted(pred.breaches)
         for code in pred.labels:
@@ -67,7 +68,7 @@ def test_predictions_have_disjoint_labels_and_breaches(small_model, sample_recor
 def test_breach_passages_are_not_reported_as_applied(small_model, sample_records):
     model, _ = small_model
     breach_recs = [r for r in sample_records if r.breaches]
-    preds = model.predict_texts([r.text for r in breach_recs])
+    preds = predict_passages(model, [r.text for r in breach_recs])
     wrongly_applied = sum(1 for r, p in zip(breach_recs, preds) for c in r.breaches if c in p.labels)
     total = sum(len(r.breaches) for r in breach_recs)
     assert wrongly_applied / total < 0.1
@@ -75,7 +76,7 @@ def test_breach_passages_are_not_reported_as_applied(small_model, sample_records
 
 def test_empty_text_gets_no_codes(small_model):
     model, _ = small_model
-    (pred,) = model.predict_texts([""])
+    (pred,) = predict_passages(model, [""])
     assert pred.labels == [] and pred.breaches == [] and pred.evidence == {}
     assert set(pred.scores) == set(TARGETS[:N_APPLIED])
 
@@ -85,7 +86,7 @@ def test_evidence_terms_come_from_the_passage(small_model, sample_records):
 
     model, _ = small_model
     texts = [r.text for r in sample_records[:80]]
-    for feats, pred in zip(feature_texts(texts), model.predict_texts(texts)):
+    for feats, pred in zip(feature_texts(texts), predict_passages(model, texts)):
         words = feats.split()
         bigrams = {" ".join(p) for p in zip(words, words[1:])}
         for terms in pred.evidence.values():
@@ -99,7 +100,7 @@ def test_save_load_roundtrip(tmp_path, small_model, sample_records):
     save_model(model, tmp_path / "m")
     loaded = load_model(tmp_path / "m")
     texts = [r.text for r in sample_records[:30]]
-    assert [p.__dict__ for p in loaded.predict_texts(texts)] == [p.__dict__ for p in model.predict_texts(texts)]
+    assert [p.__dict__ for p in predict_passages(loaded, texts)] == [p.__dict__ for p in predict_passages(model, texts)]
     meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
     assert meta["targets"] == list(TARGETS) and meta["note"] == "x"
 
@@ -121,10 +122,10 @@ def test_model_keeps_its_own_lexicon(tmp_path, small_model):
 def test_concept_tokens_change_the_scores(small_model):
     """The concept tokens reach the classifier: the same words score differently without them."""
     model, _ = small_model
-    with_lexicon = model.predict_texts(["Sy membentak ibunya krn kesal."])[0].breach_scores["P02"]
+    with_lexicon = predict_passages(model, ["Sy membentak ibunya krn kesal."])[0].breach_scores["P02"]
     lexicon, model.lexicon = model.lexicon, None
     try:
-        without = model.predict_texts(["Sy membentak ibunya krn kesal."])[0].breach_scores["P02"]
+        without = predict_passages(model, ["Sy membentak ibunya krn kesal."])[0].breach_scores["P02"]
     finally:
         model.lexicon = lexicon
     assert with_lexicon != without
@@ -188,7 +189,7 @@ def test_missing_files(tmp_path, small_model):
     assert exc.value.key == "model.not_found"
     save_model(model, tmp_path / "m")
     (tmp_path / "m" / "model.skops").unlink()
-    assert load_model(tmp_path / "m").predict_texts(["Saya dengarkan Ibu A."])  # scoring needs only the arrays
+    assert predict_passages(load_model(tmp_path / "m"), ["Saya dengarkan Ibu A."])  # scoring needs only the arrays
     with pytest.raises(ModelError) as exc:
         load_estimator(tmp_path / "m")
     assert exc.value.render("en") == f"model folder {tmp_path / 'm'} has no model.skops. Train it again with 'analyzer train'."
@@ -253,7 +254,7 @@ def test_train_reproduces_the_committed_model(tmp_path, repo_root):
     fresh_metrics = dict(fresh.metadata["metrics"], transfer=committed.metadata["metrics"]["transfer"])
     assert fresh_metrics == committed.metadata["metrics"]
     test = [r.text for r in read_records(repo_root / "corpora" / "annotated") if r.split == "test"][:200]
-    assert [p.__dict__ for p in fresh.predict_texts(test)] == [p.__dict__ for p in committed.predict_texts(test)]
+    assert [p.__dict__ for p in predict_passages(fresh, test)] == [p.__dict__ for p in predict_passages(committed, test)]
     meta = dict(fresh.metadata, metrics=fresh_metrics, weak_codes=committed.metadata["weak_codes"])
     card = (DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert render_card(meta, load_codebook()) == card
@@ -264,7 +265,7 @@ def test_a_target_without_positives_still_trains_and_predicts(sample_records):
     model, _ = train(records, SMALL)
     j = TARGETS.index(BREACH_PREFIX + "P16")
     assert not model.weights[:, j].any() and model.bias[j] < 0
-    preds = model.predict_texts([r.text for r in records[:40]])
+    preds = predict_passages(model, [r.text for r in records[:40]])
     assert all("P16" not in p.breaches for p in preds)
 
 

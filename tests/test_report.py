@@ -163,7 +163,7 @@ def test_html_is_self_contained_and_escaped(tmp_path):
 
 
 def test_html_escapes_breach_excerpts():
-    from analyzer.analysis.passages import to_frame
+    from analyzer.io.results import to_frame
     from analyzer.report.coverage import build_report
     from analyzer.render.html import render_report_html
     from tests.test_coverage import MODEL, row

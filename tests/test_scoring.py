@@ -109,8 +109,8 @@ def test_loading_a_model_does_not_import_scikit_learn(repo_root):
     import subprocess
     import sys
 
-    code = ("import sys; from analyzer.model.persist import load_model; m = load_model(); "
-            "m.predict_texts(['Saya dengarkan cerita Ibu A sampai selesai.']); "
+    code = ("import sys; from analyzer.model.persist import load_model; from analyzer.analysis.passages import predict_passages; m = load_model(); "
+            "predict_passages(m, ['Saya dengarkan cerita Ibu A sampai selesai.']); "
             "print(sorted({n.split('.')[0] for n in sys.modules} & {'sklearn', 'scipy', 'skops', 'pandas'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root)
     assert out.stdout.strip() == "[]"

@@ -11,17 +11,15 @@ identical to the local engine.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from analyzer.analysis.local import RunSummary, results_schema
+from analyzer.analysis.local import RunSummary
 
 PARTITION_NOTES = 100
-META_FILE = "_analyzer.json"
 _MODELS: dict[str, object] = {}
 
 
@@ -42,20 +40,14 @@ def analyze_partition(notes: list[dict], payload: dict, redact_text: bool, part_
     """Analyse one partition of notes on a worker and write it as a Parquet part; returns (notes, passages)."""
     import datetime as dt
 
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from analyzer.analysis.passages import analyze_texts, result_columns
+    from analyzer.analysis.passages import analyze_texts
     from analyzer.io.notes import Note
+    from analyzer.io.results import result_columns, write_part
 
     model = _worker_model(payload)
     objs = [Note(**{**n, "date": dt.date.fromisoformat(n["date"]) if n["date"] else None}) for n in notes]
     payloads = analyze_texts([n.text for n in objs], model, redact_text)
-    table = pa.Table.from_pydict(result_columns(objs, payloads), schema=results_schema())
-    tmp = f"{part_path}.tmp"
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, part_path)
-    return len(objs), table.num_rows
+    return len(objs), write_part(result_columns(objs, payloads), part_path)
 
 
 def model_payload(model_dir: str | Path | None) -> dict:
@@ -81,66 +73,57 @@ def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | P
 
     from analyzer.errors import InputError
     from analyzer.io.notes import NoteBatch, iter_notes
-    from analyzer.io.results import RESULTS_FORMAT, skipped_dicts
+    from analyzer.io.atomic import atomic_path
+    from analyzer.io.results import run_metadata, write_folder_metadata
 
     output = Path(output)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise InputError("dask.output_exists", path=str(output))
     payload = model_payload(model_dir)
-    work = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    work.mkdir(parents=True)
-    cluster = None if scheduler else LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1,
-                                                 processes=True, dashboard_address=None,
-                                                 silence_logs=logging.CRITICAL)
-    summary = RunSummary(output=output, model_id=payload["model_id"])
-    try:
-        with Client(scheduler or cluster) as client:
-            shipped = client.scatter(payload, broadcast=True)
-            batch = NoteBatch()
-            pending = as_completed()
-            in_flight = 0
-            limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
-            chunk: list[dict] = []
+    with atomic_path(output, directory=True) as work:
+        cluster = None if scheduler else LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1,
+                                                     processes=True, dashboard_address=None,
+                                                     silence_logs=logging.CRITICAL)
+        summary = RunSummary(output=output, model_id=payload["model_id"])
+        try:
+            with Client(scheduler or cluster) as client:
+                shipped = client.scatter(payload, broadcast=True)
+                batch = NoteBatch()
+                pending = as_completed()
+                in_flight = 0
+                limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
+                chunk: list[dict] = []
 
-            def submit(part: list[dict], index: int) -> None:
-                nonlocal in_flight
-                path = str(work / f"part-{index:05d}.parquet")
-                pending.add(client.submit(analyze_partition, part, shipped, redact_text, path, pure=False))
-                in_flight += 1
+                def submit(part: list[dict], index: int) -> None:
+                    nonlocal in_flight
+                    path = str(work / f"part-{index:05d}.parquet")
+                    pending.add(client.submit(analyze_partition, part, shipped, redact_text, path, pure=False))
+                    in_flight += 1
 
-            def drain(until: int) -> None:
-                nonlocal in_flight
-                while in_flight > until:
-                    n_notes, n_rows = next(pending).result()
-                    summary.notes += n_notes
-                    summary.passages += n_rows
-                    in_flight -= 1
+                def drain(until: int) -> None:
+                    nonlocal in_flight
+                    while in_flight > until:
+                        n_notes, n_rows = next(pending).result()
+                        summary.notes += n_notes
+                        summary.passages += n_rows
+                        in_flight -= 1
 
-            index = 0
-            for note in iter_notes(paths, columns, batch):
-                chunk.append({"note_id": note.note_id, "worker": note.worker, "client": note.client,
-                              "date": note.date.isoformat() if note.date else "", "text": note.text,
-                              "source": note.source, "setting": note.setting})
-                if len(chunk) >= partition_notes:
+                index = 0
+                for note in iter_notes(paths, columns, batch):
+                    chunk.append({"note_id": note.note_id, "worker": note.worker, "client": note.client,
+                                  "date": note.date.isoformat() if note.date else "", "text": note.text,
+                                  "source": note.source, "setting": note.setting})
+                    if len(chunk) >= partition_notes:
+                        submit(chunk, index)
+                        index, chunk = index + 1, []
+                        drain(limit)
+                if chunk:
                     submit(chunk, index)
-                    index, chunk = index + 1, []
-                    drain(limit)
-            if chunk:
-                submit(chunk, index)
-            drain(0)
-            summary.skipped = batch.skipped
-        summary.analysed = summary.notes
-        (work / META_FILE).write_text(json.dumps(
-            {"format": RESULTS_FORMAT, "model_id": payload["model_id"], "redacted": redact_text,
-             "skipped": skipped_dicts(summary.skipped)}, ensure_ascii=False), encoding="utf-8")
-        if output.exists():
-            output.rmdir()
-        os.replace(work, output)
-    finally:
-        if cluster is not None:
-            cluster.close()
-        if work.exists():
-            import shutil
-
-            shutil.rmtree(work, ignore_errors=True)
+                drain(0)
+                summary.skipped = batch.skipped
+            summary.analysed = summary.notes
+            write_folder_metadata(work, run_metadata(payload["model_id"], redact_text, summary.skipped))
+        finally:
+            if cluster is not None:
+                cluster.close()
     return summary

@@ -12,6 +12,7 @@ import click
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
+from analyzer.io.atomic import atomic_path, write_bytes
 
 LANG_CHOICE = click.Choice(["id", "en"])
 
@@ -372,21 +373,21 @@ def predict(input_path: Path, output: Path | None, model_dir: Path | None, redac
     """
     import sys
 
+    from analyzer.analysis.passages import analyze_texts
+    from analyzer.io.passages import output_record, read_passages, write_jsonl
     from analyzer.messages import text as msg
     from analyzer.model.persist import load_model
-    from analyzer.io.passages import output_record, read_passages, write_jsonl
 
     rows = read_passages(input_path)
     model = load_model(model_dir)
-    predictions = model.predict_texts([row["text"] for row in rows])
-    records = (output_record(row, pred, _mode(redact_mode, no_redact)) for row, pred in zip(rows, predictions))
+    texts = [row["text"] if isinstance(row.get("text"), str) else "" for row in rows]
+    passages = analyze_texts(texts, model, _mode(redact_mode, no_redact), whole=True)
+    records = (output_record(row, passage) for row, (passage,) in zip(rows, passages))
     if output is None or str(output) == "-":
         write_jsonl(records, sys.stdout)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
         write_jsonl(records, fh)
-    tmp.replace(output)
     click.echo(msg("ui.predict.done", lang, n=len(rows), path=output), err=True)
 
 
@@ -497,11 +498,13 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
         if output is None:
             print_report(data, lang, by)
         else:
-            with output.open("w", encoding="utf-8") as fh:
-                from contextlib import redirect_stdout
+            import io
+            from contextlib import redirect_stdout
 
-                with redirect_stdout(fh):
-                    print_report(data, lang, by, width=100)
+            buf = io.StringIO()
+            with redirect_stdout(buf):
+                print_report(data, lang, by, width=100)
+            _emit(buf.getvalue(), output)
     elif fmt == "json":
         from analyzer.render.console import dump_json
 
@@ -517,7 +520,8 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     elif fmt == "xlsx":
         from analyzer.render.tables import write_xlsx
 
-        _atomic(output, lambda tmp: write_xlsx(data, lang, tmp))
+        with atomic_path(output) as tmp:
+            write_xlsx(data, lang, tmp)
     else:
         from analyzer.render.html import render_report_html
 
@@ -527,21 +531,11 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     sys.stdout.flush()
 
 
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        _atomic(output, lambda tmp: tmp.write_text(text, encoding=encoding))
+        write_bytes(output, text.encode(encoding))
 
 
 @cli.command()

@@ -30,7 +30,9 @@ def read_pairs(path: str | Path = CONTRAST_SET) -> list[dict]:
 def contrast_results(model, path: str | Path = CONTRAST_SET) -> dict:
     """Per pair and per passage what the model gets right, and the share of pairs right."""
     rows = read_pairs(path)
-    preds = model.predict_texts([r["text"] for r in rows], with_evidence=False)
+    from analyzer.analysis.passages import predict_passages
+
+    preds = predict_passages(model, [r["text"] for r in rows], evidence=False)
     pairs: dict[int, dict] = {}
     for row, pred in zip(rows, preds):
         gold = status(row["code"], row["labels"], row["breaches"])

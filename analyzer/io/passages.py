@@ -86,23 +86,16 @@ def _read_csv(text: str, path: str) -> list[tuple[int, dict]]:
     return rows
 
 
-def output_record(row: dict, prediction, redact_mode: "bool | str" = "all") -> dict:
-    """One output line: our fields first, then the input's other fields (``text`` included, masked by
-    ``redact_mode``)."""
-    from analyzer.text.redact import redact_passages, redact_terms
+def output_record(row: dict, passage: dict) -> dict:
+    """One output line: our fields first (from a passage of ``analysis.passages.analyze_texts``, already
+    masked), then the input's other fields (``text`` as masked)."""
+    from analyzer.analysis.passages import Prediction
 
-    text = row.get("text") if isinstance(row.get("text"), str) else ""
-    (shown,), (hidden,) = redact_passages(text, [(0, len(text))], redact_mode)
-    out = {
-        "id": row["id"],
-        "labels": prediction.labels,
-        "breaches": prediction.breaches,
-        "scores": prediction.scores,
-        "breach_scores": prediction.breach_scores,
-        "evidence": {k: redact_terms(v, hidden, redact_mode) for k, v in prediction.evidence.items()},
-    }
+    pred = Prediction.of(passage)
+    out = {"id": row["id"], "labels": pred.labels, "breaches": pred.breaches, "scores": pred.scores,
+           "breach_scores": pred.breach_scores, "evidence": pred.evidence}
     if "text" in row:
-        out["text"] = shown
+        out["text"] = passage["text"]
     for key, value in row.items():
         if key not in out:
             out[key] = value

@@ -1,48 +1,139 @@
-"""Passage-level results files (Parquet): written atomically, with the skipped notes and the model id kept in
-the file's metadata so a report made from the file later lists them too."""
+"""The results format, owned here: columns, Arrow schema, metadata (model id, redaction, skipped notes), and
+reading and writing. A results file is one Parquet file (``analyzer analyze``); the Dask engine writes a
+folder of Parquet parts with the metadata in ``_analyzer.json``. Written atomically (``io/atomic.py``)."""
 
 from __future__ import annotations
 
 import json
-import os
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
 from analyzer.errors import InputError
+from analyzer.io import atomic
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
-    from analyzer.io.notes import Skipped
+    from analyzer.io.notes import Note, Skipped
 
 META_KEY = b"analyzer_results"
 RESULTS_FORMAT = 1
+FOLDER_META_FILE = "_analyzer.json"
+
+SCORE_COLUMNS = [f"score_{c}" for c in ALL_CODES] + [f"breach_score_{c}" for c in PRINCIPLE_CODES]
+BASE_COLUMNS = [
+    "note_id", "worker", "client", "date", "month", "setting", "passage", "start", "end", "kind", "text",
+    "labels", "breaches", "evidence",
+]
+COLUMNS = BASE_COLUMNS + SCORE_COLUMNS
+
+
+
+NOTE_COLUMNS = ("note_id", "worker", "client", "date", "month", "setting")
+PASSAGE_COLUMNS = ("passage", "start", "end", "kind", "text", "labels", "breaches", "evidence")
+
+
+def result_columns(notes: Sequence["Note"], payloads: Sequence[list[dict]]) -> dict[str, "list | np.ndarray"]:
+    """The result rows of ``notes`` joined to their passages (``analyze_texts`` payloads), as columns in
+    ``COLUMNS`` order: lists, and one float array per score column (a table is built from columns much faster
+    than from one dict per row)."""
+    import numpy as np
+
+    note_values: list[tuple] = []
+    for note, passages in zip(notes, payloads):
+        if passages:
+            date = note.date.isoformat() if note.date else ""
+            month = note.date.strftime("%Y-%m") if note.date else ""
+            note_values.append(((note.note_id, note.worker, note.client, date, month, note.setting), len(passages)))
+    columns: dict[str, list | np.ndarray] = {}
+    for k, name in enumerate(NOTE_COLUMNS):
+        values: list = []
+        for fields, count in note_values:
+            values.extend([fields[k]] * count)
+        columns[name] = values
+    rows = [p for passages in payloads for p in passages]
+    fields_of = itemgetter(*PASSAGE_COLUMNS)
+    for name, values in zip(PASSAGE_COLUMNS, zip(*map(fields_of, rows)) if rows else [()] * len(PASSAGE_COLUMNS)):
+        columns[name] = list(values)
+    dumps = json.dumps
+    columns["evidence"] = [dumps(e, ensure_ascii=False, sort_keys=True) if e else "{}" for e in columns["evidence"]]
+    scores = np.array([p["scores"] for p in rows], dtype=np.float64).reshape(len(rows), len(SCORE_COLUMNS))
+    for j, name in enumerate(SCORE_COLUMNS):
+        columns[name] = np.ascontiguousarray(scores[:, j])
+    return {name: columns[name] for name in COLUMNS}
 
 
 def skipped_dicts(skipped: Sequence["Skipped"]) -> list[dict]:
     return [{"note_id": s.note_id, "source": s.source, "reason_code": s.reason, "detail": s.detail} for s in skipped]
 
 
-def write_results(df: "pd.DataFrame", path: str | Path, skipped: Sequence["Skipped"], model_id: str,
-                  redacted: bool) -> Path:
-    """Write ``df`` to ``path`` atomically (a temporary file renamed into place)."""
+def run_metadata(model_id: str, redacted: "bool | str", skipped: Sequence["Skipped"]) -> dict:
+    """What a results file records besides its rows."""
+    return {"format": RESULTS_FORMAT, "model_id": model_id, "redacted": redacted, "skipped": skipped_dicts(skipped)}
+
+
+def results_schema():
+    """The Arrow schema of a results file (explicit, so every chunk writes the same types)."""
+    import pyarrow as pa
+
+    fields = [(name, pa.string()) for name in NOTE_COLUMNS]
+    fields += [("passage", pa.int64()), ("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string()),
+               ("text", pa.string()), ("labels", pa.list_(pa.string())), ("breaches", pa.list_(pa.string())),
+               ("evidence", pa.string())]
+    fields += [(name, pa.float64()) for name in SCORE_COLUMNS]
+    return pa.schema(fields)
+
+
+class ResultsWriter:
+    """Streams result chunks into one Parquet file that appears, complete with its metadata, only on
+    :meth:`finish` (a run that fails or is killed leaves the previous file untouched)."""
+
+    def __init__(self, output: str | Path) -> None:
+        import pyarrow.parquet as pq
+
+        self.output = Path(output)
+        self._file = atomic.atomic_path(self.output)
+        self._schema = results_schema()
+        self._writer = pq.ParquetWriter(self._file.path, self._schema, compression="zstd")
+
+    def write(self, columns: dict) -> int:
+        """Append the rows of ``result_columns``; returns how many."""
+        import pyarrow as pa
+
+        table = pa.Table.from_pydict(columns, schema=self._schema)
+        self._writer.write_table(table)
+        return table.num_rows
+
+    def finish(self, metadata: dict) -> Path:
+        self._writer.add_key_value_metadata({META_KEY: json.dumps(metadata, ensure_ascii=False).encode("utf-8")})
+        self._writer.close()
+        self._writer = None
+        return self._file.commit()
+
+    def abort(self) -> None:
+        """Discard an unfinished file (no effect after :meth:`finish`)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+            self._file.discard()
+
+
+def write_part(columns: dict, path: str | Path) -> int:
+    """One Parquet part of a results folder; returns its rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = Path(path)
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    meta = dict(table.schema.metadata or {})
-    meta[META_KEY] = json.dumps({"format": RESULTS_FORMAT, "model_id": model_id, "redacted": redacted,
-                                 "skipped": skipped_dicts(skipped)}, ensure_ascii=False).encode("utf-8")
-    table = table.replace_schema_metadata(meta)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    table = pa.Table.from_pydict(columns, schema=results_schema())
+    with atomic.atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return table.num_rows
+
+
+def write_folder_metadata(folder: str | Path, metadata: dict) -> None:
+    atomic.write_text(Path(folder) / FOLDER_META_FILE, json.dumps(metadata, ensure_ascii=False))
 
 
 def results_metadata(path: str | Path) -> dict | None:
@@ -51,7 +142,7 @@ def results_metadata(path: str | Path) -> dict | None:
 
     path = Path(path)
     if path.is_dir():
-        meta_file = path / "_analyzer.json"
+        meta_file = path / FOLDER_META_FILE
         return json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else None
 
     try:
@@ -79,3 +170,15 @@ def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:
     for col in ("labels", "breaches"):
         df[col] = df[col].map(lambda v: list(v) if v is not None else [])
     return df, meta.get("skipped", []), meta
+
+
+def to_frame(columns: "dict[str, list] | list[dict]") -> "pd.DataFrame":
+    """A passage DataFrame from ``result_columns`` (or from a list of row dicts)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(columns, columns=COLUMNS)
+    for col in ("passage", "start", "end"):
+        frame[col] = frame[col].astype("int64")
+    for col in SCORE_COLUMNS:
+        frame[col] = frame[col].astype("float64")
+    return frame

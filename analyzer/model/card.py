@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from analyzer.codebook import Codebook
 
 # Targets of the transfer issue (#12), for leave-one-genre-out, leave-one-style-out and the external set.
-TARGETS = {
+QUALITY_TARGETS = {
     "micro_f1": (">=", 0.75),
     "macro_f1": (">=", 0.70),
     "breach_micro_f1": (">=", 0.65),
@@ -45,7 +45,7 @@ def weak_codes(test_metrics: dict) -> list[str]:
 def target_status(metrics: dict) -> list[tuple[str, float, str, float, bool]]:
     """(metric, value, comparison, target, met) for each target."""
     out = []
-    for name, (cmp, goal) in TARGETS.items():
+    for name, (cmp, goal) in QUALITY_TARGETS.items():
         value = float(metrics.get(name, 0.0))
         met = value >= goal if cmp == ">=" else value <= goal
         out.append((name, value, cmp, goal, met))

@@ -7,10 +7,8 @@ the scikit-learn pipeline, which is kept in ``estimator`` when the model was tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
-from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
 from analyzer.model.decide import decide
 from analyzer.model.evidence import EVIDENCE_TERMS
 from analyzer.model.metadata import reliability_metrics
@@ -20,17 +18,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from analyzer.model.scoring import FeatureRows, ScoringPack
-
-@dataclass
-class Prediction:
-    """The model's output for one passage."""
-
-    labels: list[str]
-    breaches: list[str]
-    scores: dict[str, float]
-    breach_scores: dict[str, float]
-    evidence: dict[str, list[str]] = field(default_factory=dict)
-
 
 class PredictionColumns(NamedTuple):
     """Predictions for a batch of passages as parallel lists: codes applied, principles breached, the 36
@@ -110,13 +97,6 @@ class CodeModel:
         return evidence_terms(matrix, rows, targets, self.weights, self.pack.word_terms, self._content, k)
 
     # prediction -------------------------------------------------------------------------------------------
-    def predict_columns(self, feature_strings: Sequence[str], with_evidence: bool = True) -> "PredictionColumns":
-        """Predictions for passages already turned into feature strings, as parallel lists (no per-passage
-        objects)."""
-        from analyzer.model.scoring import intern_docs
-
-        return self.predict_rows(*intern_docs(feature_strings), with_evidence=with_evidence)
-
     def predict_rows(self, indptr, ids, words: Sequence[str], with_evidence: bool = True) -> "PredictionColumns":
         """Predictions for passages given as feature word ids (passage ``i`` is the words ``words[j]`` for ``j``
         in ``ids[indptr[i]:indptr[i + 1]]``, as ``segment.segment_batch`` gives them), as parallel lists: what
@@ -148,20 +128,6 @@ class CodeModel:
         for labels in out.labels:
             labels.sort()
         return out
-
-    def predict_features(self, feature_strings: Sequence[str], with_evidence: bool = True) -> list[Prediction]:
-        """Predictions for passages already turned into feature strings."""
-        cols = self.predict_columns(feature_strings, with_evidence)
-        applied_codes, principle_codes = list(ALL_CODES), list(PRINCIPLE_CODES)
-        return [Prediction(labels=labels, breaches=breaches, scores=dict(zip(applied_codes, row[:N_APPLIED])),
-                           breach_scores=dict(zip(principle_codes, row[N_APPLIED:])), evidence=dict(evidence))
-                for labels, breaches, row, evidence in zip(cols.labels, cols.breaches, cols.scores, cols.evidence)]
-
-    def predict_texts(self, texts: Sequence[str], with_evidence: bool = True) -> list[Prediction]:
-        """Predictions for raw passage texts (tokenised with the spaCy pipeline first)."""
-        from analyzer.text.features import feature_texts
-
-        return self.predict_features(feature_texts(texts), with_evidence)
 
     @property
     def code_f1(self) -> dict[str, float]:

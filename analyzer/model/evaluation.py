@@ -21,7 +21,9 @@ def predictions_frame(model: "CodeModel", records: Sequence["Record"]) -> "pd.Da
     """One row per passage: id, text, setting, style, gold and predicted labels/breaches, and every score."""
     import pandas as pd
 
-    preds = model.predict_texts([r.text for r in records], with_evidence=False)
+    from analyzer.analysis.passages import predict_passages
+
+    preds = predict_passages(model, [r.text for r in records], evidence=False)
     rows = []
     for r, p in zip(records, preds):
         row = {"id": r.id, "text": r.text, "setting": r.setting, "style": r.style,

@@ -154,6 +154,8 @@ def evaluate_model(model: CodeModel, records: Sequence["Record"]) -> dict:
     """Metrics of ``model`` on annotated ``records`` (see ``metrics.evaluate_sets``)."""
     from analyzer.model.metrics import evaluate_sets
 
-    preds = model.predict_texts([r.text for r in records], with_evidence=False)  # concept tokens added inside
+    from analyzer.analysis.passages import predict_passages
+
+    preds = predict_passages(model, [r.text for r in records], evidence=False)  # concept tokens added inside
     return evaluate_sets([r.labels for r in records], [r.breaches for r in records],
                          [p.labels for p in preds], [p.breaches for p in preds])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from analyzer import __version__
 from analyzer.errors import ModelError
+from analyzer.io import atomic
 from analyzer.model.classifier import CodeModel
 from analyzer.model.skops_safe import TRUSTED_TYPES, skops_io
 from analyzer.model.targets import TARGETS
@@ -41,19 +42,14 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
     sio = skops_io()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    tmp = out / (MODEL_FILE + ".tmp")
-    sio.dump(model.estimator, tmp, compression=ZIP_DEFLATED, compresslevel=9)
-    tmp.replace(out / MODEL_FILE)
+    with atomic.atomic_path(out / MODEL_FILE) as tmp:
+        sio.dump(model.estimator, tmp, compression=ZIP_DEFLATED, compresslevel=9)
     pack = model.pack.to_bytes()
-    tmp = out / (PACK_FILE + ".tmp")
-    tmp.write_bytes(pack)
-    tmp.replace(out / PACK_FILE)
+    atomic.write_bytes(out / PACK_FILE, pack)
     files = {PACK_FILE: hashlib.sha256(pack).hexdigest()}
     if model.lexicon is not None:
         data = model.lexicon.text.encode("utf-8")
-        tmp = out / (LEXICON_FILE + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(out / LEXICON_FILE)
+        atomic.write_bytes(out / LEXICON_FILE, data)
         files[LEXICON_FILE] = hashlib.sha256(data).hexdigest()
     meta = dict(model.metadata)
     meta.update({
@@ -64,8 +60,8 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
         "gate_threshold": model.gate_threshold,
         "files": files,
     })
-    (out / METADATA_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                                     encoding="utf-8")
+    # Last: it holds the checksums of the other files, so a folder whose save was interrupted is refused.
+    atomic.write_text(out / METADATA_FILE, json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return out
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from analyzer.io.atomic import write_text
 from analyzer.resources import DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR
 
 EXTERNAL_SET = DEFAULT_CORPUS_DIR.parent / "external" / "external.jsonl"
@@ -60,7 +61,7 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
                       lexicon=model.lexicon)
     out = save_model(model, out_dir)
     saved = load_model(out)  # the card shows exactly what was written
-    (out / CARD_FILE).write_text(render_card(saved.metadata, load_codebook()), encoding="utf-8")
+    write_text(out / CARD_FILE, render_card(saved.metadata, load_codebook()))
     return TrainResult(out, saved.metadata)
 
 
@@ -81,5 +82,7 @@ def evaluate_with_ci(model, records) -> dict:
     """Metrics with bootstrap intervals over documents (``transfer.summarize``)."""
     from analyzer.model.transfer import summarize
 
-    preds = model.predict_texts([r.text for r in records], with_evidence=False)
+    from analyzer.analysis.passages import predict_passages
+
+    preds = predict_passages(model, [r.text for r in records], evidence=False)
     return summarize(records, [p.labels for p in preds], [p.breaches for p in preds])

@@ -46,22 +46,11 @@ def review_text(text: str, model: "CodeModel", codebook: "Codebook", lang: str =
                 redact_text: "bool | str" = True) -> Review:
     """Segment and classify one note; list shown/missing codes and the reflection prompts for the missing ones
     (and for breached principles)."""
-    from analyzer.text.features import feature_text
-    from analyzer.text.redact import redact_passages, redact_terms
-    from analyzer.text.segment import segment_note
+    from analyzer.analysis.passages import analyze_texts
 
-    passages = segment_note(text)
-    shown, hidden = redact_passages(text, [(p.start, p.end) for p in passages], redact_text)
-    body = [p for p in passages if not p.is_header]
-    preds = dict(zip((p.index for p in body), model.predict_features([feature_text(p.tokens) for p in body])))
-    reviewed = []
-    for p, shown_text, hide in zip(passages, shown, hidden):
-        pred = preds.get(p.index)
-        reviewed.append(ReviewedPassage(
-            p.index, p.start, p.end, p.kind, shown_text,
-            list(pred.labels) if pred else [], list(pred.breaches) if pred else [],
-            {k: redact_terms(v, hide, redact_text) for k, v in pred.evidence.items()} if pred else {},
-        ))
+    (passages,) = analyze_texts([text], model, redact_text)
+    reviewed = [ReviewedPassage(p["passage"], p["start"], p["end"], p["kind"], p["text"], p["labels"],
+                                p["breaches"], p["evidence"]) for p in passages]
     applied = {c for r in reviewed for c in r.labels}
     breached = sorted({c for r in reviewed for c in r.breaches})
     principles_missing = [c for c in PRINCIPLE_CODES if c not in applied]

@@ -23,47 +23,38 @@ class Analysis:
     redacted: "bool | str"  # the redaction mode the passage texts were written with
 
 
-def analyze_paths(paths: Sequence[str | Path], model_dir: str | Path | None = None,
-                  columns: dict[str, str] | None = None, redact_text: bool = True,
-                  progress: Callable[[int, int], None] | None = None) -> Analysis:
-    """Read notes from tables/folders/files and analyse them with the model."""
-    from analyzer.analysis.passages import analyze_notes, model_id
-    from analyzer.report.coverage import model_info
-    from analyzer.model.persist import load_model
-    from analyzer.io.notes import read_notes
-    from analyzer.io.results import skipped_dicts
-
-    batch = read_notes(paths, columns)
-    model = load_model(model_dir)
-    total = len(batch.notes)
-    done = [0]
-
-    def step(n: int) -> None:
-        done[0] += n
-        if progress:
-            progress(done[0], total)
-
-    df = analyze_notes(batch.notes, model, redact_text=redact_text, progress=step)
-    return Analysis(df, skipped_dicts(batch.skipped), model_info(model.metadata, model_id(model)), redact_text)
-
-
 def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = None,
-                  columns: dict[str, str] | None = None, redact_text: bool = True,
-                  progress: Callable[[int, int], None] | None = None) -> Analysis:
-    """A results file (from ``analyzer analyze``) is read as it is; anything else is analysed first."""
-    from analyzer.io.results import read_results, results_metadata
+                  columns: dict[str, str] | None = None, redact_text: "bool | str" = True,
+                  progress: Callable[[int, int | None], None] | None = None, cache: str | Path | None = None,
+                  jobs: int | None = None) -> Analysis:
+    """The passages behind a report. A results file (from ``analyzer analyze``) is read as it is, after
+    checking it was made by the model whose reliability the report prints. Notes are analysed by the
+    streaming engine (``analysis/local.py``) into a temporary results file, with the result cache ``cache``
+    when given, and read back."""
+    import tempfile
 
+    from analyzer.analysis.local import run_local
+    from analyzer.analysis.passages import model_id
+    from analyzer.io.results import read_results, results_metadata
+    from analyzer.model.persist import load_model
+    from analyzer.report.coverage import model_info
+
+    model = load_model(model_dir)
+    current = model_id(model)
     if len(paths) == 1 and (Path(paths[0]).is_dir() or str(paths[0]).lower().endswith(".parquet")) \
             and results_metadata(paths[0]):
-        from analyzer.report.coverage import model_info
-        from analyzer.model.persist import load_model
-
         df, skipped, meta = read_results(paths[0])
-        model = load_model(model_dir)
-        info = model_info(model.metadata, meta.get("model_id", ""))
-        stored = meta.get("redacted", True)
-        return Analysis(df, skipped, info, stored if stored in ("all", "ids", "none") else bool(stored))
-    return analyze_paths(paths, model_dir, columns, redact_text, progress)
+        stored = meta.get("model_id", "")
+        if stored != current:
+            raise InputError("results.other_model", path=str(paths[0]), stored=stored or "-", current=current)
+        mode = meta.get("redacted", True)
+        return Analysis(df, skipped, model_info(model.metadata, stored), mode if mode in ("all", "ids", "none")
+                        else bool(mode))
+    with tempfile.TemporaryDirectory(prefix="analyzer-report-") as tmp:
+        out = Path(tmp) / "results.parquet"
+        run_local(paths, out, model_dir, columns, redact_text, jobs, cache or False, progress=progress)
+        df, skipped, _ = read_results(out)
+    return Analysis(df, skipped, model_info(model.metadata, current), redact_text)
 
 
 def make_report(analysis: Analysis, by: str = "worker", worker: str | None = None,
