@@ -479,6 +479,8 @@ def _ls_task(labels):
      "exchange.field_missing", "line 1"),
     ("a.jsonl", '{"text": "x", "label": ["P01"], "note_id": "N1", "passage": "one", "start": 0, "end": 1}\n',
      "exchange.field_int", "line 1"),
+    ("a.jsonl", '{"text": "x", "label": [], "note_id": "N1", "passage": "²", "start": 0, "end": 1}\n',
+     "exchange.field_int", "line 1"),
     ("a.jsonl", '{"text": "x", "label": [[0, 1, "P01"]], "note_id": "N1", "passage": 1, "start": 0, "end": 1}\n',
      "exchange.span_labels", "line 1"),
     ("a.jsonl", '{"text": "x", "answer": "maybe", "accept": [], "note_id": "N1", "passage": 1, "start": 0, '
@@ -543,6 +545,7 @@ def _sel(start, end, target=CODE):
     (*_project(_sel(0, 4), code_name="Menarik"), "exchange.unknown_labels"),
     (*_project(_sel(0, 4), text_member=False), "exchange.source_missing"),
     (*_project(_sel("a", 4)), "exchange.refi_attribute"),
+    (*_project(_sel("²", 4)), "exchange.refi_attribute"),
     ("<Project", {}, "exchange.bad_xml"),
     ('<Project xmlns="urn:other"/>', {}, "exchange.not_refi"),
     (None, {"readme.txt": "x"}, "exchange.zip_unknown"),

@@ -139,7 +139,7 @@ def get_field(path: object, where: str, name: str, kind: str, *sources: Mapping,
             return None
         raise ExchangeError("exchange.field_missing", path=str(path), where=where, field=name)
     if kind == "int":
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ExchangeError("exchange.field_int", path=str(path), where=where, field=name)

@@ -284,7 +284,7 @@ class _Project:
 
     def _int(self, element: ET.Element, kind: str, name: str) -> int:
         value = (element.get(name) or "").strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise ExchangeError("exchange.refi_attribute", path=str(self.path), element=kind,
                                 guid=element.get("guid") or "?", field=name)
         return int(value)
@@ -296,9 +296,8 @@ class _Project:
                 self.texts[note_id] = content.text or ""
             else:
                 target = source.get("plainTextPath") or ""
-                name = target.removeprefix("internal://")
-                member = next((self.members[f"{folder}/{name}".lower()] for folder in ("sources", "Sources")
-                               if name != target and f"{folder}/{name}".lower() in self.members), None)
+                name = target.removeprefix("internal://")  # in sources/ (MAXQDA) or Sources/ (NVivo)
+                member = self.members.get(f"{SOURCES}/{name}".lower()) if name != target else None
                 if member is None:
                     raise ExchangeError("exchange.source_missing", path=str(self.path), name=note_id,
                                         target=target or "?")
