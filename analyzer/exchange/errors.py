@@ -1,5 +1,5 @@
 """The error every exchange function raises for bad input: an ``InputError`` whose text lives in
-``exchange/messages.yaml``, so the CLI shows it like any other (``Error: …``, exit code 1, never a traceback).
+``data/messages.yaml``, so the CLI shows it like any other (``Error: …``, exit code 1, never a traceback).
 
 >>> str(ExchangeError("exchange.not_found", path="x.json"))
 'file not found: x.json.'
@@ -10,11 +10,7 @@
 from __future__ import annotations
 
 from analyzer.errors import InputError
-from analyzer.exchange import messages
 
 
 class ExchangeError(InputError):
     """An export or import input that cannot be used (a malformed file, unknown labels, inconsistent data)."""
-
-    def render(self, lang: str = "id") -> str:
-        return messages.text(self.key, lang, **self.params)

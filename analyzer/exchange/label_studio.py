@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from analyzer.exchange import messages
+from analyzer import messages
 from analyzer.exchange.dataset import ExportData
 from analyzer.exchange.errors import ExchangeError
 from analyzer.exchange.labels import LabelMapper, hint_text

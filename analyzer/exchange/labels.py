@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, Sequence
 
-from analyzer.exchange import messages
+from analyzer import messages
 from analyzer.exchange.errors import ExchangeError
 
 PRINCIPLES: tuple[str, ...] = tuple(f"P{i:02d}" for i in range(1, 17))

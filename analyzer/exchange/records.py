@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from analyzer.exchange import messages
+from analyzer import messages
 from analyzer.exchange.errors import ExchangeError
 from analyzer.exchange.labels import sort_labels
 

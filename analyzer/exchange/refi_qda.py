@@ -30,7 +30,7 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import Mapping, Sequence
 
-from analyzer.exchange import messages
+from analyzer import messages
 from analyzer.exchange.dataset import ExportData
 from analyzer.exchange.errors import ExchangeError
 from analyzer.exchange.labels import OUTCOMES, PRINCIPLES, LabelMapper, label_id, option_text
