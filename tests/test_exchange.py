@@ -588,7 +588,7 @@ def test_every_message_used_exists_in_both_languages():
     catalog = {k: v for k, v in _catalog().items() if k.startswith("exchange.")}
     assert all(set(entry) == {"id", "en"} and entry["id"] and entry["en"] for entry in catalog.values())
     source = "".join(p.read_text(encoding="utf-8") for p in Path(exchange_package.__file__).parent.glob("*.py"))
-    used = set(re.findall(r'["\'](exchange\.[a-z0-9_.]+)["\']', source))
+    used = set(re.findall(r'["\'](exchange\.[a-z0-9_.]*[a-z0-9_])["\']', source))
     used |= {f"exchange.skip.{reason}" for reason in SKIP_REASONS}
     used |= {f"exchange.group.{g}" for g in ("principle", "outcome", "breach")}
     used |= {f"exchange.variable.{v}" for v in ("worker", "date")}
