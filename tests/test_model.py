@@ -223,7 +223,8 @@ def test_model_card_marks_weak_codes():
     assert "P02, P03" in card
 
 
-def test_gate_vetoes_all_codes():
+def test_gate_is_tuned_between_real_and_spurious_codes_and_decide_applies_it():
+    from analyzer.model.decide import decide
     from analyzer.model.fit import tune_gate
 
     scores = np.zeros((4, len(TARGETS) + 1))
@@ -232,9 +233,33 @@ def test_gate_vetoes_all_codes():
     scores[1, 0], scores[1, -1] = 0.9, 0.1  # spurious code, gate closed
     thresholds, gate = tune_gate(scores, y)
     assert 0.1 < gate <= 0.9
-    model_scores = scores
-    dec = (model_scores[:, :-1] >= thresholds) & (model_scores[:, -1] >= gate)[:, None]
-    assert dec[0, 0] and not dec[1].any()
+    dec = decide(scores, thresholds, gate)
+    assert dec.shape == (4, len(TARGETS))
+    assert dec[0, 0] and not dec[1].any() and not dec[2:].any()
+
+
+def test_decide_rules_one_by_one():
+    """Each rule of ``decide`` on hand-made scores: threshold per target, the gate's veto (only when the gate
+    column is given), and a principle both applied and breached keeps the side further above its threshold."""
+    from analyzer.model.decide import decide
+
+    thresholds = np.full(len(TARGETS), 0.5)
+    breach_p01 = TARGETS.index(BREACH_PREFIX + "P01")
+    e1 = TARGETS.index("E1")
+    scores = np.zeros((3, len(TARGETS)))
+    scores[0, 0], scores[0, breach_p01] = 0.6, 0.9  # both P01 sides pass: the breach is further above (1.8 vs 1.2)
+    scores[1, 0], scores[1, breach_p01] = 0.95, 0.55  # applied further above
+    scores[2, e1] = 0.49  # just under its threshold
+    dec = decide(scores, thresholds)
+    assert not dec[0, 0] and dec[0, breach_p01]
+    assert dec[1, 0] and not dec[1, breach_p01]
+    assert not dec[2].any()
+    gated = np.hstack([scores, np.array([[0.2], [0.8], [0.9]])])
+    dec = decide(gated, thresholds, gate_threshold=0.5)
+    assert not dec[0].any() and dec[1, 0]
+    lower = thresholds.copy()
+    lower[e1] = 0.4
+    assert decide(scores, lower)[2, e1]
 
 
 @pytest.mark.slow

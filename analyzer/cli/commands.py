@@ -80,7 +80,7 @@ def codebook_option(func):
     """``--codebook PATH``: an alternative codebook file."""
     return click.option(
         "--codebook", "codebook_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="Codebook YAML file (default: analyzer/data/codebook.yaml of this checkout).",
+        help="Codebook YAML file (default: the codebook shipped in the package).",
     )(func)
 
 
@@ -466,9 +466,10 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @redact_option
 @columns_option
 @model_option
+@codebook_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
            output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
-           model_dir: Path | None) -> None:
+           model_dir: Path | None, codebook_path: Path | None) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
     review, gaps, and the model's reliability per code.
@@ -483,6 +484,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     from analyzer.errors import InputError
     from analyzer.messages import text as msg
     from analyzer.io.notes import parse_columns
+    from analyzer.codebook import load_codebook
     from analyzer.report.source import load_analysis, make_report
 
     if fmt == "xlsx" and output is None:
@@ -491,7 +493,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
                                  progress.advance)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
-                       _mode(redact_mode, no_redact))
+                       _mode(redact_mode, no_redact), load_codebook(codebook_path))
     if fmt == "table":
         from analyzer.render.report_console import print_report
 
@@ -547,8 +549,9 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @lang_option
 @redact_option
 @model_option
+@codebook_option
 def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
-           model_dir: Path | None) -> None:
+           model_dir: Path | None, codebook_path: Path | None) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
     note shows, those it does not, and the codebook's reflection question for each missing one.
@@ -565,7 +568,7 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
     from analyzer.io.documents import read_note_file
 
     _, body = split_front_matter(read_note_file(note))
-    codebook = load_codebook()
+    codebook = load_codebook(codebook_path)
     result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact))
     if fmt == "json":
         from analyzer.render.console import dump_json
