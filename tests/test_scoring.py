@@ -56,10 +56,10 @@ def test_numpy_scoring_equals_scikit_learn(small_model, sample_records):
     """The NumPy scorer reproduces the scikit-learn pipeline: the same feature matrix (both blocks, the hashed
     character n-grams included) and the same probabilities, on real passages and awkward strings, in small
     batches (NumPy product) and large ones (SciPy product)."""
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
 
     model, _ = small_model
-    texts = feature_texts([r.text for r in sample_records[:300]]) + [
+    texts = feature_strings([r.text for r in sample_records[:300]]) + [
         "", "ÉÉ ünïcode  —  <num>", "a", "ab abc abcd abcde abcdef", "x\ty  z", "日本語 テキスト 😀"]
     reference = model.estimator.named_steps["features"].transform(texts).tocsr()
     reference.sort_indices()
@@ -120,11 +120,11 @@ def test_threads_sharing_one_model_get_the_same_scores(small_model, sample_recor
     """Dask workers may run several threads on one loaded model: the word cache must stay consistent."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
     from analyzer.model.scoring import ScoringPack
 
     model, _ = small_model
-    texts = feature_texts([r.text for r in sample_records[:400]])
+    texts = feature_strings([r.text for r in sample_records[:400]])
     batches = [texts[i::8] for i in range(8)]
     expected = [model.pack.score(batch)[0] for batch in batches]
     fresh = ScoringPack.from_bytes(model.pack.to_bytes())  # empty word cache, filled by all threads at once
