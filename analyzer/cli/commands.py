@@ -329,15 +329,15 @@ def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: s
       analyzer evaluate
       analyzer evaluate --corpus corpora/external/external.jsonl --format json
     """
-    from analyzer.corpus.records import read_records
+    from analyzer.corpus.records import read_gold, read_records
     from analyzer.model.persist import load_model
-    from analyzer.resources import DEFAULT_CORPUS_DIR
-    from analyzer.render import console
     from analyzer.model.training import evaluate_held_out_sets, evaluate_with_ci
+    from analyzer.render import console
+    from analyzer.resources import DEFAULT_CORPUS_DIR
 
     model = load_model(model_dir)
     if corpus_file is not None:
-        metrics = evaluate_with_ci(model, read_records(corpus_file))
+        metrics = evaluate_with_ci(model, read_gold(corpus_file))
         if fmt == "json":
             click.echo(console.dump_json(metrics))
         else:
