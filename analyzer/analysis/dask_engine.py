@@ -74,9 +74,10 @@ def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | P
     from analyzer.errors import InputError
     from analyzer.io.notes import NoteBatch, iter_notes
     from analyzer.io.atomic import atomic_path
+    from analyzer.io.outputs import check_output
     from analyzer.io.results import run_metadata, write_folder_metadata
 
-    output = Path(output)
+    output = check_output(output, paths, folder=True)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise InputError("dask.output_exists", path=str(output))
     payload = model_payload(model_dir)

@@ -93,15 +93,16 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
     """
     from analyzer.analysis.passages import model_id as get_model_id
     from analyzer.io.notes import NoteBatch, iter_notes
+    from analyzer.io.outputs import check_output
     from analyzer.io.results import ResultsWriter, result_columns, run_metadata
     from analyzer.model.persist import load_model
 
-    output = Path(output)
+    output = check_output(output, paths)
+    cache_file = None if cache is False else check_output(Path(cache) if cache else default_cache_path(output), paths)
     jobs = max(1, jobs or os.cpu_count() or 1)
     model = load_model(model_dir)
     summary = RunSummary(output=output, model_id=get_model_id(model))
-    store = None if cache is False else ResultCache(Path(cache) if cache else default_cache_path(output),
-                                                    summary.model_id)
+    store = None if cache_file is None else ResultCache(cache_file, summary.model_id)
     batch = NoteBatch()
     notes = iter_notes(paths, columns, batch)
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
