@@ -64,8 +64,36 @@ def fewer_collections(threshold: int = COLLECT_AFTER):
 _WORKER_MODEL = None
 
 
+def _exit_with_parent() -> None:
+    """A pool worker ends when the process that started it dies, even by SIGKILL: on Linux the kernel sends it
+    SIGTERM (``PR_SET_PDEATHSIG``); elsewhere a watchdog thread notices the parent is gone."""
+    import signal
+    import sys
+    import threading
+    import time
+
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+        if os.getppid() != parent:  # the parent died before the call
+            os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="analyzer-parent-watch").start()
+
+
 def _init_worker(model_dir: str | None) -> None:
     global _WORKER_MODEL
+    _exit_with_parent()
     from analyzer.model.persist import load_model
 
     _WORKER_MODEL = load_model(model_dir)

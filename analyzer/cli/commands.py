@@ -28,10 +28,17 @@ class AnalyzerCommand(click.Command):
     in that language."""
 
     def invoke(self, ctx: click.Context):
+        lang = ctx.params.get("lang") or CURRENT_LANG.get()
         try:
             return super().invoke(ctx)
         except AnalyzerError as err:
-            raise click.ClickException(err.render(ctx.params.get("lang") or CURRENT_LANG.get())) from None
+            raise click.ClickException(err.render(lang)) from None
+        except OSError as exc:  # the last net: a system error on a path, never a traceback
+            from analyzer.errors import InputError
+
+            detail = exc.strerror or type(exc).__name__
+            raise click.ClickException(InputError("input.read_failed", path=exc.filename or "-",
+                                                  detail=detail).render(lang)) from None
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with localised_help(self, ctx):
@@ -58,6 +65,7 @@ class AnalyzerGroup(click.Group):
         args = list(sys.argv[1:] if args is None else args)
         lang = language_of(args)
         token = CURRENT_LANG.set(lang)
+        previous = _terminate_like_interrupt()
         try:
             with click_language(lang):
                 try:
@@ -74,9 +82,31 @@ class AnalyzerGroup(click.Group):
                     sys.exit(1)
         finally:
             CURRENT_LANG.reset(token)
+            _restore_terminate(previous)
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code
+
+
+def _terminate_like_interrupt():
+    """SIGTERM runs the same clean-up as Ctrl-C (temporary files removed, workers stopped)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def _restore_terminate(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

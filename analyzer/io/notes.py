@@ -202,22 +202,12 @@ def _table_chunks(path: Path) -> Iterator[tuple[str, list[str], list[dict]]]:
 def _csv_dialect(path: Path) -> tuple[str, str]:
     """Encoding and field separator of a CSV table from its head: comma, semicolon (Excel in an Indonesian
     locale), tab or bar. A NUL byte does not make a table binary: the row holding it is skipped."""
-    import csv
-
-    from analyzer.io.documents import sniff_encoding
+    from analyzer.io.documents import csv_separator, sniff_encoding
 
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     encoding = sniff_encoding(head.replace(b"\x00", b""), str(path), complete=len(head) < (1 << 16))
-    sample = head.replace(b"\x00", b"").decode(encoding, errors="replace")
-    first = sample.split("\n", 1)[0]
-    try:
-        separator = csv.Sniffer().sniff(sample[: 1 << 14], delimiters=",;\t|").delimiter
-    except csv.Error:
-        separator = ","
-    if separator not in first:
-        separator = max(",;\t|", key=first.count)
-    return encoding, separator
+    return encoding, csv_separator(head.replace(b"\x00", b"").decode(encoding, errors="replace"))
 
 
 def _keys(rows: list[dict]) -> list[str]:
@@ -351,7 +341,10 @@ def iter_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> I
         if path.is_symlink() and root not in path.resolve().parents:
             batch.skipped.append(Skipped(path.stem, rel, "skip.link_outside"))
             continue
-        if path.suffix.lower() not in NOTE_SUFFIXES or not path.is_file():
+        if path.exists() and not path.is_file():
+            batch.skipped.append(Skipped(path.stem, rel, "skip.not_regular"))
+            continue
+        if path.suffix.lower() not in NOTE_SUFFIXES:
             batch.skipped.append(Skipped(path.stem, rel, "skip.not_a_note", path.suffix or "-"))
             continue
         seen.update((rel, path.name))
@@ -408,15 +401,25 @@ def iter_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = 
 
 def _notes_of(paths: list[Path], columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
     for path in paths:
-        if path.is_dir() and _is_parquet_dataset(path):
-            stream = (note for part in sorted(path.rglob("*.parquet")) for note in iter_table(part, columns, batch))
-        elif path.is_dir():
-            stream = iter_folder(path, columns, batch)
-        elif path.suffix.lower() in TABLE_SUFFIXES:
-            stream = iter_table(path, columns, batch)
-        else:
-            stream = iter_folder_file(path, columns, batch)
-        yield from stream
+        before = len(batch.skipped)
+        found = 0
+        for note in _notes_of_one(path, columns, batch):
+            found += 1
+            yield note
+        if not found and len(batch.skipped) == before:  # neither a note nor a reason: say so
+            raise InputError("notes.empty", path=str(path))
+
+
+def _notes_of_one(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
+    if path.is_dir() and _is_parquet_dataset(path):
+        for part in sorted(path.rglob("*.parquet")):
+            yield from iter_table(part, columns, batch)
+    elif path.is_dir():
+        yield from iter_folder(path, columns, batch)
+    elif path.suffix.lower() in TABLE_SUFFIXES:
+        yield from iter_table(path, columns, batch)
+    else:
+        yield from iter_folder_file(path, columns, batch)
 
 
 def _deduplicated(notes: Iterable[Note], batch: NoteBatch) -> Iterator[Note]:
