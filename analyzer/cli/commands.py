@@ -252,7 +252,8 @@ def corpus_path_argument(func):
 
 
 @cli.group()
-def corpus() -> None:
+@lang_option
+def corpus(lang: str) -> None:
     """Check and count the annotated corpus (corpora/annotated/*.jsonl).
 
     \b
@@ -377,7 +378,7 @@ class _Progress:
 
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Annotated corpus folder (default: corpora/annotated); test.jsonl is held out.")
+              help="Annotated corpus folder (default: corpora/annotated); every test*.jsonl file is held out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the model (default: analyzer/data/model).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
@@ -386,9 +387,10 @@ class _Progress:
                    "model's card is written with it).")
 @lang_option
 def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bool, lang: str) -> None:
-    """Train the passage classifier on the training files, tune per-code thresholds by grouped
-    cross-validation, evaluate on test.jsonl, and write model.skops, scoring.npz, metadata.json and
-    MODEL_CARD.md.
+    """Train the passage classifier on every corpus file except the test*.jsonl files, tune per-code
+    thresholds by cross-validation over genres and styles, evaluate on the held-out writers and genres
+    (test-v2.jsonl), the in-style split (test.jsonl), the external set and the contrast set, and write
+    model.skops, scoring.npz, lexicon.tsv, metadata.json and MODEL_CARD.md.
 
     \b
     Example:
