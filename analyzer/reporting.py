@@ -68,7 +68,7 @@ def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = No
 
 def make_report(analysis: Analysis, by: str = "worker", worker: str | None = None,
                 date_from: dt.date | None = None, date_to: dt.date | None = None, lang: str = "id",
-                redact_text: bool = True) -> dict:
+                redact_text: bool = True, case_key: str = "worker+client") -> dict:
     """The coverage report (plain data) of an analysis, filtered by worker and dates."""
     from analyzer.coverage import build_report, filter_passages
     from analyzer.redact import mode_of, redact
@@ -85,4 +85,4 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
         df = df.assign(text=df["text"].map(lambda t: redact(t, wanted)))
     filters = {k: v for k, v in (("worker", worker), ("from", date_from and date_from.isoformat()),
                                  ("to", date_to and date_to.isoformat())) if v}
-    return build_report(df, analysis.skipped, analysis.model, lang=lang, by=by, filters=filters)
+    return build_report(df, analysis.skipped, analysis.model, lang=lang, by=by, filters=filters, case_key=case_key)
