@@ -461,13 +461,19 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @format_option("table", "csv", "xlsx", "json", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: the terminal; xlsx needs a file).")
+@click.option("--case-key", type=click.Choice(["worker+client", "client"]), default="worker+client",
+              show_default=True, help="What one case is: a worker's work with a client, or the client across "
+                                      "workers (when client ids are unique register numbers).")
+@click.option("--csv-dialect", type=click.Choice(["excel", "excel-id"]), default="excel", show_default=True,
+              help="CSV: comma and decimal point (excel), or semicolon and decimal comma for a spreadsheet in "
+                   "Indonesian settings (excel-id).")
 @lang_option
 @redact_option
 @columns_option
 @model_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
-           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
-           model_dir: Path | None) -> None:
+           output: Path | None, case_key: str, csv_dialect: str, lang: str, redact_mode: str, no_redact: bool,
+           columns_spec: str | None, model_dir: Path | None) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
     review, gaps, and the model's reliability per code.
@@ -490,7 +496,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
                                  progress.advance)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
-                       _mode(redact_mode, no_redact))
+                       _mode(redact_mode, no_redact), case_key)
     if fmt == "table":
         from analyzer.render.report_console import print_report
 
@@ -512,7 +518,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
         from analyzer.render.tables import write_csv
 
         buf = io.StringIO()
-        write_csv(data, by if by != "worker" else "codes", lang, buf)
+        write_csv(data, by if by != "worker" else "codes", lang, buf, csv_dialect)
         _emit(buf.getvalue(), output, encoding="utf-8-sig")
     elif fmt == "xlsx":
         from analyzer.render.tables import write_xlsx

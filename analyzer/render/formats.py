@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-_DATE_FORMS = {"short": "d/M/y", "medium": "d MMM y", "long": "EEEE, d MMMM y"}
+_DATE_FORMS = {"compact": "d/M/yy", "short": "d/M/y", "medium": "d MMM y", "long": "EEEE, d MMMM y"}
 
 
 @lru_cache(maxsize=65536)
