@@ -556,29 +556,43 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: the terminal).")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
+@click.option("--history", "history_path", type=click.Path(exists=True, path_type=Path), default=None,
+              metavar="RESULTS", help="Results of 'analyzer analyze' with the worker's earlier notes: compare this "
+                                      "note with them (the worker comes from the note's front matter).")
 @lang_option
 @redact_option
 @model_option
-def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
-           model_dir: Path | None) -> None:
+def review(note: str, fmt: str, output: Path | None, color: bool | None, history_path: Path | None, lang: str,
+           redact_mode: str, no_redact: bool, model_dir: Path | None) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
-    note shows, those it does not, and the codebook's reflection question for each missing one.
+    note shows, those it does not, and the reflection questions that matter most: breaches first, then at most
+    three missing codes. With --history, how this note compares with the worker's earlier notes.
 
     \b
     Examples:
       analyzer review catatan.txt
+      analyzer review catatan.md --history hasil.parquet
       cat refleksi.md | analyzer review - --lang en --format html -o review.html
     """
     from analyzer.codebook import load_codebook
+    from analyzer.errors import InputError
     from analyzer.model import load_model
     from analyzer.notes import split_front_matter
-    from analyzer.review import review_text
+    from analyzer.review import note_header, review_text
     from analyzer.textfile import read_note_file
 
-    _, body = split_front_matter(read_note_file(note))
+    meta, body = split_front_matter(read_note_file(note))
+    header = note_header(meta, note)
+    history = None
+    if history_path is not None:
+        from analyzer.results import read_results
+
+        if not header["worker"]:
+            raise InputError("review.history_no_worker")
+        history, _, _ = read_results(history_path)
     codebook = load_codebook()
-    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact))
+    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact), header, history)
     if fmt == "json":
         from analyzer.render.console import dump_json
 
@@ -596,7 +610,7 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
             from contextlib import redirect_stdout
 
             with output.open("w", encoding="utf-8") as fh, redirect_stdout(fh):
-                print_review(result, codebook, lang, False)
+                print_review(result, codebook, lang, False, width=100)
 
 
 def main() -> None:
