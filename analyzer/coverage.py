@@ -18,9 +18,7 @@ is first evidenced in a later note than it; the flag asks for a look, it does no
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from analyzer.codebook import ALL_CODES, OUTCOME_CODES, PRINCIPLE_CODES
@@ -34,7 +32,10 @@ if TYPE_CHECKING:  # pragma: no cover
 REPORT_FORMAT = 2
 EXCERPT_CHARS = 320
 CASE_KEYS = ("worker+client", "client")
-_NO_DATE = "9999-99-99"  # sorts notes without a date after every dated note
+_NO_DATE = "9999-99-99"
+# The drill-down list is hundreds of thousands of small dicts that all live until the report is written; with the
+# collector's default settings each collection rescans them (five times slower at a million passages).
+REPORT_COLLECT_AFTER = 1_000_000  # sorts notes without a date after every dated note
 
 
 def filter_passages(df: "pd.DataFrame", worker: str | None = None, date_from: dt.date | None = None,
@@ -457,21 +458,10 @@ def build_report(df: "pd.DataFrame", skipped: Sequence["Skipped"] | Iterable[dic
     from analyzer.codebook import load_codebook
 
     cb = load_codebook()
-    with _no_gc_pauses():
+    from analyzer.engine import fewer_collections
+
+    with fewer_collections(REPORT_COLLECT_AFTER):
         return _build(df, skipped, model, lang, by, filters, case_key, cb)
-
-
-@contextmanager
-def _no_gc_pauses():
-    """Build the report's many small dicts without the cyclic garbage collector rescanning them again and again
-    (it made the drill-down list five times slower at a million passages); nothing here creates cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(df, skipped, model, lang, by, filters, case_key, cb) -> dict:
