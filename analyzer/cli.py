@@ -247,8 +247,8 @@ class _Progress:
     """A transient rich progress display on stderr, shown only on a terminal: a spinner with the current step
     (``step``), or a bar of notes done (``advance``)."""
 
-    def __init__(self, label: str = "", bar: bool = False) -> None:
-        self.label, self.bar = label, bar
+    def __init__(self, label: str = "", bar: bool = False, total: int | None = None) -> None:
+        self.label, self.bar, self.total = label, bar, total
         self._progress = None
         self._task = None
 
@@ -262,14 +262,16 @@ class _Progress:
                    else [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()])
         self._progress = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
         self._progress.__enter__()
-        self._task = self._progress.add_task(self.label, total=None)
+        self._task = self._progress.add_task(self.label, total=self.total)
         return self
 
     def step(self, description: str) -> None:
         self._progress.update(self._task, description=description)
 
     def advance(self, done: int, total: int | None = None) -> None:
-        self._progress.update(self._task, completed=done, total=total)
+        """``done`` of ``total`` (a total counted up front is kept when the caller does not know one)."""
+        self.total = total if total is not None else self.total
+        self._progress.update(self._task, completed=done, total=self.total)
 
     def __exit__(self, *exc) -> None:
         self._progress.__exit__(*exc)
@@ -440,7 +442,9 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
     else:
         from analyzer.engine import run_local
 
-        with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+        from analyzer.note_count import count_notes
+
+        with _Progress(msg("ui.analyze.progress", lang), bar=True, total=count_notes(notes)) as progress:
             summary = run_local(notes, output, model_dir, columns, _mode(redact_mode, no_redact), jobs,
                                 False if no_cache else cache_path, progress=progress.advance)
     click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
@@ -492,7 +496,12 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
 
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
-    with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+    from analyzer.note_count import count_notes
+    from analyzer.results import results_metadata
+
+    results_file = len(inputs) == 1 and results_metadata(inputs[0]) is not None
+    with _Progress(msg("ui.analyze.progress", lang), bar=True,
+                   total=None if results_file else count_notes(inputs)) as progress:
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
                                  progress.advance)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
