@@ -118,7 +118,7 @@ def report_view(report: dict, lang: str) -> dict:
             notes.append({"id": note_ids[p["note_id"]], "note_id": p["note_id"], "date": p["date"],
                           "client": p["client"], "case": p["case"], "passages": []})
         note = notes[-1]
-        classes = p["labels"] + ["b" + c for c in p["breaches"]] + (["br"] if p["breaches"] else [])
+        classes = p["labels"] + ["b" + c for c in p["breaches"]] + (["hb"] if p["breaches"] else [])
         note["passages"].append(dict(p, classes=" ".join(classes)))
     return {
         "worker_ids": worker_ids, "case_ids": case_ids, "note_ids": note_ids, "notes_by_worker": by_worker,

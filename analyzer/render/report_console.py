@@ -24,7 +24,10 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
     pct = lambda v: formats.percent(v, lang)  # noqa: E731
     day = lambda v: formats.date(v, lang, "short")  # noqa: E731
     names = {c["code"]: c["name"] for c in report["codes"]}
-    out = Console(width=width, highlight=False, soft_wrap=False)
+    import sys
+
+    # as wide as the terminal; 80 columns in a file or a pipe, so saved reports do not depend on the window
+    out = Console(width=width or (None if sys.stdout.isatty() else 80), highlight=False, soft_wrap=False)
     t = report["totals"]
     out.print(f"[bold]{msg('report.title', lang)}[/bold]")
     out.print(msg("report.totals_units", lang, **{k: n(v) for k, v in t.items()}))
