@@ -348,8 +348,8 @@ class _Progress:
     """A transient rich progress display on stderr, shown only on a terminal: a spinner with the current step
     (``step``), or a bar of notes done (``advance``)."""
 
-    def __init__(self, label: str = "", bar: bool = False) -> None:
-        self.label, self.bar = label, bar
+    def __init__(self, label: str = "", bar: bool = False, total: int | None = None) -> None:
+        self.label, self.bar, self.total = label, bar, total
         self._progress = None
         self._task = None
 
@@ -363,14 +363,16 @@ class _Progress:
                    else [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()])
         self._progress = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
         self._progress.__enter__()
-        self._task = self._progress.add_task(self.label, total=None)
+        self._task = self._progress.add_task(self.label, total=self.total)
         return self
 
     def step(self, description: str) -> None:
         self._progress.update(self._task, description=description)
 
     def advance(self, done: int, total: int | None = None) -> None:
-        self._progress.update(self._task, completed=done, total=total)
+        """``done`` of ``total`` (a total counted up front is kept when the caller does not know one)."""
+        self.total = total if total is not None else self.total
+        self._progress.update(self._task, completed=done, total=self.total)
 
     def __exit__(self, *exc) -> None:
         self._progress.__exit__(*exc)
@@ -544,7 +546,9 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
     else:
         from analyzer.analysis.local import run_local
 
-        with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+        from analyzer.io.note_count import count_notes
+
+        with _Progress(msg("ui.analyze.progress", lang), bar=True, total=count_notes(notes)) as progress:
             summary = run_local(notes, output, model_dir, columns, _mode(redact_mode, no_redact), jobs,
                                 False if no_cache else cache_path, progress=progress.advance)
     click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
@@ -565,14 +569,20 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @format_option("table", "csv", "xlsx", "json", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: the terminal; xlsx needs a file).")
+@click.option("--case-key", type=click.Choice(["worker+client", "client"]), default="worker+client",
+              show_default=True, help="What one case is: a worker's work with a client, or the client across "
+                                      "workers (when client ids are unique register numbers).")
+@click.option("--csv-dialect", type=click.Choice(["excel", "excel-id"]), default="excel", show_default=True,
+              help="CSV: comma and decimal point (excel), or semicolon and decimal comma for a spreadsheet in "
+                   "Indonesian settings (excel-id).")
 @lang_option
 @redact_option
 @columns_option
 @model_option
 @codebook_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
-           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
-           model_dir: Path | None, codebook_path: Path | None) -> None:
+           output: Path | None, case_key: str, csv_dialect: str, lang: str, redact_mode: str, no_redact: bool,
+           columns_spec: str | None, model_dir: Path | None, codebook_path: Path | None) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
     review, gaps, and the model's reliability per code.
@@ -592,13 +602,18 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
 
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
+    from analyzer.io.note_count import count_notes
+    from analyzer.io.results import results_metadata
+
     if output is not None:
         check_output(output, inputs)
-    with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+    results_file = len(inputs) == 1 and results_metadata(inputs[0]) is not None
+    with _Progress(msg("ui.analyze.progress", lang), bar=True,
+                   total=None if results_file else count_notes(inputs)) as progress:
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
                                  progress.advance)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
-                       _mode(redact_mode, no_redact), load_codebook(codebook_path))
+                       _mode(redact_mode, no_redact), load_codebook(codebook_path), case_key)
     if fmt == "table":
         from analyzer.render.report_console import print_report
 
@@ -622,7 +637,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
         from analyzer.render.tables import write_csv
 
         buf = io.StringIO()
-        write_csv(data, by if by != "worker" else "codes", lang, buf)
+        write_csv(data, by if by != "worker" else "codes", lang, buf, csv_dialect)
         _emit(buf.getvalue(), output, encoding="utf-8-sig")
     elif fmt == "xlsx":
         from analyzer.render.tables import write_xlsx
@@ -651,32 +666,46 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: the terminal).")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
+@click.option("--history", "history_path", type=click.Path(exists=True, path_type=Path), default=None,
+              metavar="RESULTS", help="Results of 'analyzer analyze' with the worker's earlier notes: compare this "
+                                      "note with them (the worker comes from the note's front matter).")
 @lang_option
 @redact_option
 @model_option
 @codebook_option
-def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
-           model_dir: Path | None, codebook_path: Path | None) -> None:
+def review(note: str, fmt: str, output: Path | None, color: bool | None, history_path: Path | None, lang: str,
+           redact_mode: str, no_redact: bool, model_dir: Path | None, codebook_path: Path | None) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
-    note shows, those it does not, and the codebook's reflection question for each missing one.
+    note shows, those it does not, and the reflection questions that matter most: breaches first, then at most
+    three missing codes. With --history, how this note compares with the worker's earlier notes.
 
     \b
     Examples:
       analyzer review catatan.txt
+      analyzer review catatan.md --history hasil.parquet
       cat refleksi.md | analyzer review - --lang en --format html -o review.html
     """
     from analyzer.codebook import load_codebook
-    from analyzer.model.persist import load_model
-    from analyzer.io.notes import split_front_matter
-    from analyzer.report.review import review_text
+    from analyzer.errors import InputError
     from analyzer.io.documents import read_note_file
+    from analyzer.io.notes import split_front_matter
+    from analyzer.model.persist import load_model
+    from analyzer.report.review import note_header, review_text
 
     if output is not None:
         check_output(output, [note])
-    _, body = split_front_matter(read_note_file(note))
+    meta, body = split_front_matter(read_note_file(note))
+    header = note_header(meta, note)
+    history = None
+    if history_path is not None:
+        from analyzer.io.results import read_results
+
+        if not header["worker"]:
+            raise InputError("review.history_no_worker")
+        history, _, _ = read_results(history_path)
     codebook = load_codebook(codebook_path)
-    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact))
+    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact), header, history)
     if fmt == "json":
         from analyzer.render.console import dump_json
 
@@ -697,7 +726,7 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
 
             buf = io.StringIO()
             with redirect_stdout(buf):
-                print_review(result, codebook, lang, False)
+                print_review(result, codebook, lang, False, width=100)
             _emit(buf.getvalue(), output)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
+from analyzer.io.dates import read_date
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.io.identifiers import clean_identifier
 
@@ -75,27 +76,12 @@ def parse_columns(spec: str | None) -> dict[str, str]:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """A date from ISO text (2026-08-03), day-first text (03/08/2026, 3-8-2026), or a date/datetime."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        try:
-            return value.to_pydatetime().date()
-        except (ValueError, TypeError):
-            return None
-    text = str(value).strip()
-    if not text or text.lower() in ("nan", "nat", "none"):
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """A date from ISO text (2026-08-03), day-first text (03/08/2026, 3-8-26), Indonesian month and day names
+    (Senin, 14 September 2026), or a date/datetime; ``None`` when unrecognised or ambiguous
+    (``analyzer.io.dates``)."""
+    from analyzer.io.dates import read_date
+
+    return read_date(value).date
 
 
 def _clean(value: object) -> str:
@@ -127,9 +113,11 @@ def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch
         batch.skipped.append(Skipped(note_id, source, "skip.missing_worker"))
         return None
     raw_date = row.get("date")
-    date = parse_date(raw_date)
+    reading = read_date(raw_date)
+    date = reading.date
     if date is None and _clean(raw_date).strip():
-        batch.skipped.append(Skipped(note_id, source, "skip.bad_date", _clean(raw_date).strip()))
+        reason = "skip.ambiguous_date" if reading.problem == "ambiguous" else "skip.bad_date"
+        batch.skipped.append(Skipped(note_id, source, reason, _clean(raw_date).strip()))
         return None
     return Note(note_id, worker, clean_identifier(_clean(row.get("client"))), date, text, source,
                 clean_identifier(_clean(row.get("setting"))))

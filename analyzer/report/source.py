@@ -60,7 +60,8 @@ def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = No
 
 def make_report(analysis: Analysis, by: str = "worker", worker: str | None = None,
                 date_from: dt.date | None = None, date_to: dt.date | None = None, lang: str = "id",
-                redact_text: "bool | str" = True, codebook: "Codebook | None" = None) -> dict:
+                redact_text: "bool | str" = True, codebook: "Codebook | None" = None,
+                case_key: str = "worker+client") -> dict:
     """The coverage report (plain data) of an analysis, filtered by worker and dates."""
     from analyzer.report.coverage import build_report, filter_passages
     from analyzer.text.redact import mode_of, redact
@@ -80,4 +81,5 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
         df = df.assign(text=df["text"].map(lambda t: redact(t, wanted)))
     filters = {k: v for k, v in (("worker", worker), ("from", date_from and date_from.isoformat()),
                                  ("to", date_to and date_to.isoformat())) if v}
-    return build_report(df, analysis.skipped, analysis.model, lang=lang, by=by, filters=filters, codebook=codebook)
+    return build_report(df, analysis.skipped, analysis.model, lang=lang, by=by, filters=filters, codebook=codebook,
+                        case_key=case_key)
