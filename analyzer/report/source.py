@@ -67,6 +67,9 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
 
     if date_from and date_to and date_from > date_to:
         raise InputError("report.bad_range", start=date_from.isoformat(), end=date_to.isoformat())
+    from analyzer.io.identifiers import clean_identifier
+
+    worker = clean_identifier(worker) if worker else worker
     df = filter_passages(analysis.passages, worker, date_from, date_to)
     if worker and df.empty and worker not in set(analysis.passages["worker"]):
         raise InputError("report.unknown_worker", worker=worker,
