@@ -6,8 +6,8 @@ key (``text_sha256``, see ``analysis.passages.passage_key``):
 - same offsets, same key: applied;
 - same key at other offsets (text was added or removed before it in the note) and no other passage of the note
   with that key: applied there (``moved``);
-- otherwise it is **stale** (``text_changed``: the passage at its offsets now reads differently;
-  ``passage_gone``: no passage at its offsets any more) and listed, never applied;
+- otherwise it is **stale** (``text_changed``: a passage still begins at its start or has its number, but reads
+  differently; ``passage_gone``: neither) and listed, never applied;
 - a correction about a note that is not in the results is counted as ``absent``.
 
 In file order, per passage: ``label`` sets the passage's codes (all confirmed), ``confirm``/``add`` put a code in
@@ -83,6 +83,7 @@ class Corrector:
         self.seen.add(note_id)
         body = [i for i, r in enumerate(rows) if r[3] == "body"]
         at = {(rows[i][1], rows[i][2]): i for i in body}
+        starts = {rows[i][1] for i in body} | {("#", rows[i][0]) for i in body}
         by_key: dict[str, list[int]] = {}
         for i in body:
             by_key.setdefault(rows[i][4], []).append(i)
@@ -94,8 +95,9 @@ class Corrector:
             elif len(by_key.get(c["text_sha256"], [])) == 1:
                 i = by_key[c["text_sha256"]][0]
                 self.applied[c["id"]] = True
-            else:
-                self.stale.append(_stale(c, "text_changed" if i is not None else "passage_gone"))
+            else:  # a passage still begins there, or still has that number: its text changed
+                changed = c["start"] in starts or ("#", c["passage"]) in starts
+                self.stale.append(_stale(c, "text_changed" if changed else "passage_gone"))
                 continue
             matched.setdefault(i, []).append(c)
         for i, found in matched.items():
