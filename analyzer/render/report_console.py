@@ -91,6 +91,9 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
         if len(breaches) > MAX_BREACHES:
             out.print(msg("report.more_breaches", lang, n=len(breaches) - MAX_BREACHES))
 
+    from analyzer.render.corrections_console import print_basis
+
+    print_basis(out, report, lang)
     out.print(f"[bold]{msg('report.skipped', lang)}[/bold]")
     if report["skipped"]:
         for s in report["skipped"]:
