@@ -601,3 +601,169 @@ def test_another_address_warns_and_needs_a_token(results):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
+
+
+# --- corrections ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def own(results, tmp_path):
+    """A private copy of the results (its corrections.jsonl is written beside it) and a client of a server on it."""
+    from analyzer.serve.app import create_app
+
+    path = tmp_path / "hasil.parquet"
+    shutil.copy(results, path)
+    return path, TestClient(create_app([path]), base_url=BASE)
+
+
+def count_of(c, **params) -> int:
+    page = c.get("/passages", params={**params, "lang": "en"}).text
+    return int(re.search(r'<p id="passage-count">(\d+) passages\.', page).group(1))
+
+
+def correct(c, note, p, action, code, breach=False, by="Sari Ayu", lang="en"):
+    page = c.get("/review").text  # any page with a form gives the token
+    data = {"csrf": csrf_of(page), "note": note, "p": str(p), "action": action, "code": code, "by": by,
+            "next": f"/passage?note={note}&p={p}"}
+    if breach:
+        data["breach"] = "1"
+    return c.post(f"/corrections?lang={lang}", data=data, follow_redirects=False)
+
+
+def test_a_correction_is_written_changes_the_figures_and_can_be_undone(own):
+    path, c = own
+    df = pd.read_parquet(path)
+    row = df[(df["worker"] == "Agus Wibowo") & df["labels"].map(lambda l: "P10" in l)].iloc[0]
+    note, p = row["note_id"], int(row["passage"])
+    before = count_of(c, worker="Agus Wibowo", code="P10")
+    response = correct(c, note, p, "reject", "P10")
+    assert response.status_code == 303 and response.headers["location"] == f"/passage?note={note}&p={p}&done=saved"
+    shown = c.get(response.headers["location"] + "&lang=en").text
+    assert "Correction saved; the report" in html.unescape(shown)
+    assert f"✓ P10" not in shown.split('id="scores"')[0]
+    assert count_of(c, worker="Agus Wibowo", code="P10") == before - 1
+    lines = [json.loads(x) for x in (path.parent / "corrections.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(x["action"], x["note_id"], x["passage"], x["code"], x["by"], x["source"]) for x in lines] == \
+        [("reject", note, p, "P10", "Sari Ayu", "serve")]
+    # The command line sees the same figures from the same file.
+    cli_report = json.loads(run(["report", str(path), "--format", "json", "--lang", "en"]).output)
+    worker = next(w for w in cli_report["workers"] if w["worker"] == "Agus Wibowo")
+    assert worker["codes"]["P10"]["applied"] == before - 1
+    page = c.get("/report?lang=en").text
+    assert re.search(r"Agus Wibowo.*?1 of \d+ findings confirmed|0 of \d+ findings", page, re.S)
+    # Undo from the corrections page.
+    listing = c.get("/corrections?lang=en").text
+    assert "1 corrections in effect: 1 applied, 0 stale" in listing
+    undo = c.post("/corrections/undo", data={"csrf": csrf_of(listing), "id": lines[0]["id"], "next": "/corrections"},
+                  follow_redirects=False)
+    assert undo.status_code == 303 and undo.headers["location"] == "/corrections?done=undone"
+    assert count_of(c, worker="Agus Wibowo", code="P10") == before
+    assert "undone" in c.get("/corrections?lang=en").text
+
+
+def test_adding_a_breach_and_confirming_a_code(own):
+    path, c = own
+    df = pd.read_parquet(path)
+    body = df[(df["kind"] == "body") & (df["worker"] == "Agus Wibowo")]
+    row = body[body["breaches"].map(len) == 0].iloc[0]
+    note, p = row["note_id"], int(row["passage"])
+    breaches = count_of(c, worker="Agus Wibowo", code="P02", breach="1")
+    assert correct(c, note, p, "add", "P02", breach=True).status_code == 303
+    assert count_of(c, worker="Agus Wibowo", code="P02", breach="1") == breaches + 1
+    page = c.get("/passage", params={"note": note, "p": p, "lang": "en"}).text
+    assert "✗ P02" in page and "confirmed" in page
+    labelled = body[body["labels"].map(len) > 0].iloc[0]
+    code = labelled["labels"][0]
+    assert correct(c, labelled["note_id"], int(labelled["passage"]), "confirm", code).status_code == 303
+    report = json.loads(run(["report", str(path), "--format", "json", "--lang", "en"]).output)
+    assert report["totals"]["findings_confirmed"] == 2
+    assert f"2 of {report['totals']['findings']} findings confirmed by a person" in c.get("/report?lang=en").text
+
+
+def test_corrections_that_cannot_be_made_are_clear_errors(own):
+    path, c = own
+    df = pd.read_parquet(path)
+    row = df[(df["kind"] == "body") & (df["labels"].map(len) > 0)].iloc[0]
+    absent = next(x for x in ("P01", "P02", "P03", "P04", "P05") if x not in row["labels"])
+    r = correct(c, row["note_id"], int(row["passage"]), "confirm", absent)
+    assert r.status_code == 400
+    assert f"passage {int(row['passage'])} of note {row['note_id']} does not have {absent}" in html.unescape(r.text)
+    header = df[df["kind"] == "header"].iloc[0]
+    r = correct(c, header["note_id"], int(header["passage"]), "add", "P01")
+    assert r.status_code == 400 and "is a header (biodata) line and gets no codes" in r.text
+    assert no_traceback(r.text)
+    r = correct(c, row["note_id"], int(row["passage"]), "add", "E1", breach=True)
+    assert r.status_code == 400 and "E1 is an engagement outcome and cannot be breached" in r.text
+    page = c.get("/review").text
+    r = c.post("/corrections?lang=en", data={"csrf": csrf_of(page), "note": "TIDAK-ADA", "p": "1", "action": "add",
+                                              "code": "P01"})
+    assert r.status_code == 404 and "Note 'TIDAK-ADA' is not in the collection" in html.unescape(r.text)
+    for field, value in (("action", "delete"), ("code", "P99"), ("p", "x")):
+        data = {"csrf": csrf_of(page), "note": row["note_id"], "p": "1", "action": "add", "code": "P01", field: value}
+        assert c.post("/corrections?lang=en", data=data).status_code == 400, field
+    assert not (path.parent / "corrections.jsonl").exists()  # nothing written by a refused correction
+
+
+def test_corrections_made_elsewhere_and_stale_ones_show(own):
+    path, c = own
+    df = pd.read_parquet(path)
+    row = df[(df["kind"] == "body") & (df["worker"] == "Rahmawati A.") & df["labels"].map(lambda l: "P11" in l)].iloc[0]
+    before = count_of(c, worker="Rahmawati A.", code="P11")
+    result = run(["correct", str(path), row["note_id"], str(int(row["passage"])), "--remove", "P11", "--by", "Budi"])
+    assert result.exit_code == 0, result.output
+    assert count_of(c, worker="Rahmawati A.", code="P11") == before - 1  # the server saw the file change
+    stale = {"id": "abcdef123456", "action": "add", "note_id": row["note_id"], "passage": int(row["passage"]),
+             "start": int(row["start"]), "end": int(row["end"]), "text_sha256": "0" * 64, "code": "P01",
+             "breach": False, "by": "x", "at": "2026-09-01T00:00:00+00:00", "source": "correct"}
+    with (path.parent / "corrections.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(stale) + "\n")
+    listing = c.get("/corrections?lang=en").text
+    assert 'id="stale"' in listing and "stale" in listing
+    assert "1 stale corrections" in c.get("/report?lang=en").text
+
+
+def test_review_applies_the_corrections_of_its_note(own):
+    path, c = own
+    note_file = sorted(NOTES.glob("AW-*.md"))[0]
+    note_id = note_file.stem
+    df = pd.read_parquet(path)
+    row = df[(df["note_id"] == note_id) & (df["kind"] == "body") & df["labels"].map(lambda l: "P16" not in l)].iloc[0]
+    assert correct(c, note_id, int(row["passage"]), "add", "P16").status_code == 303
+    response = post_review(c, files={"file": (note_file.name, note_file.read_bytes())})
+    block = re.search(rf'id="p{int(row["passage"])}">(.*?)</div>\s*</div>', response.text, re.S).group(1)
+    assert "✓ P16" in block and "confirmed" in block
+    cli = json.loads(run(["review", str(note_file), "--format", "json", "--lang", "en", "--corrections",
+                          str(path.parent / "corrections.jsonl")]).output)
+    assert "P16" in cli["passages"][int(row["passage"])]["labels"]
+
+
+# --- export -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt, kind", [("label-studio", "zip"), ("doccano", "jsonl"), ("prodigy", "jsonl"),
+                                       ("refi-qda", "qdpx")])
+def test_export_downloads_every_format(client, results, fmt, kind):
+    r = client.get("/export/download", params={"fmt": fmt})
+    assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment; filename=")
+    df = pd.read_parquet(results)
+    body = int((df["kind"] == "body").sum())
+    if kind == "jsonl":
+        assert len(r.content.decode("utf-8").splitlines()) == body
+    else:
+        with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
+            names = archive.namelist()
+        assert names
+        if fmt == "label-studio":
+            assert any(n.endswith(".json") for n in names) and any(n.endswith(".xml") for n in names)
+    assert b"0813-2245-7781" not in r.content
+
+
+def test_export_of_one_worker_and_bad_requests(client, results):
+    df = pd.read_parquet(results)
+    body = df[(df["kind"] == "body") & (df["worker"] == "Agus Wibowo")]
+    r = client.get("/export/download", params={"fmt": "doccano", "worker": "Agus Wibowo"})
+    assert len(r.content.decode("utf-8").splitlines()) == len(body)
+    assert client.get("/export/download?fmt=excel").status_code == 400
+    assert client.get("/export/download?fmt=doccano&worker=Nobody").status_code == 404
+    page = client.get("/export?lang=en").text
+    assert 'action="/export/download"' in page and "REFI-QDA" in page

@@ -93,8 +93,7 @@ class Collection:
     labels: "np.ndarray"  # bool (rows, 20): code applied
     breaches: "np.ndarray"  # bool (rows, 16): principle breached
     body: "np.ndarray"  # bool (rows,)
-    corrections: list[dict] = field(default_factory=list)  # the corrections file's lines
-    correction_summary: dict | None = None
+    corrections: list[dict] = field(default_factory=list)  # the corrections file's lines, in file order
     reports: "OrderedDict[tuple, dict]" = field(default_factory=OrderedDict)
     pending: dict[tuple, threading.Lock] = field(default_factory=dict)
 
@@ -175,7 +174,14 @@ class ServerState:
     def _build(self, version: tuple) -> Collection:
         import numpy as np
 
+        from analyzer.analysis.corrections import apply_corrections
+
         analysis = self._base
+        records = self._read_corrections()
+        if records:  # the same function load_analysis applies them with: a corrected code wins over the model
+            passages, summary = apply_corrections(analysis.passages, records, str(self.corrections_path))
+            analysis = _replace(analysis, passages)
+            analysis.corrections = summary.to_dict()
         df = analysis.passages.reset_index(drop=True)
         if "passage" in df.columns and len(df):
             df = df.sort_values(["note_id", "passage"], kind="stable").reset_index(drop=True)
@@ -197,15 +203,78 @@ class ServerState:
             ends = np.r_[starts[1:], n]
             note_rows = {ids[a]: np.arange(a, b) for a, b in zip(starts, ends)}
         return Collection(analysis, version, note_rows, labels, breaches,
-                          (df["kind"] == "body").to_numpy() if n else np.zeros(0, dtype=bool))
+                          (df["kind"] == "body").to_numpy() if n else np.zeros(0, dtype=bool), records)
+
+    # --- corrections ------------------------------------------------------------------------------------------
+
+    @property
+    def corrections_path(self) -> Path | None:
+        """The corrections file the pages read and write: ``--corrections``, else ``corrections.jsonl`` beside
+        the inputs (as ``analyzer correct`` and ``report`` find it)."""
+        from analyzer.io.corrections import default_path
+
+        if self.config.corrections is not None:
+            return self.config.corrections
+        return default_path(self.config.inputs[0]) if self.config.inputs else None
+
+    @property
+    def corrections_enabled(self) -> bool:
+        return self.has_collection and self.corrections_path is not None
 
     def _corrections_signature(self) -> tuple:
-        return ()
+        path = self.corrections_path
+        return _stat(path) if path is not None else ()
 
-    corrections_enabled = False
+    def _read_corrections(self) -> list[dict]:
+        from analyzer.io.corrections import read_corrections
+
+        path = self.corrections_path
+        return read_corrections(path, missing_ok=True) if path is not None else []
+
+    def add_correction(self, note_id: str, passage: int, action: str, code: str, breach: bool,
+                       by: str | None) -> dict:
+        """Check a correction against the passage as the results and the earlier corrections leave it, and add
+        it to the corrections file (as ``analyzer correct`` does); the figures follow on the next request."""
+        from analyzer.analysis.corrections import make_correction
+        from analyzer.io.corrections import append
+
+        with self._lock:
+            collection = self.collection()
+            rows = collection.rows_of_note(note_id)
+            if rows is None:
+                from analyzer.serve.routes.common import NotFound
+
+                raise NotFound("serve.error.unknown_note", note=note_id)
+            record = make_correction(rows, collection.corrections, note_id, passage, action, code, breach, by)
+            record["source"] = "serve"
+            append(self.corrections_path, [record])
+            return record
+
+    def undo_correction(self, correction_id: str, by: str | None) -> dict:
+        from analyzer.io.corrections import undo
+
+        with self._lock:
+            return undo(self.corrections_path, correction_id, by)
 
     def corrections_of(self, note_id: str, passage: int) -> list[dict]:
-        return []
+        """The corrections of one passage (undone ones marked), in file order."""
+        from analyzer.analysis.corrections import correction_codes
+        from analyzer.io.corrections import undone_ids
+
+        records = self.collection().corrections
+        undone = undone_ids(records)
+        return [{**r, "code_label": " ".join(correction_codes(r)), "undone": r["id"] in undone,
+                 "undoable": r["id"] not in undone}
+                for r in records if r["action"] != "undo" and r["note_id"] == note_id and r["passage"] == passage]
+
+    def correction_list(self) -> list[dict]:
+        """Every line of the corrections file with its status in these results (``correction_status``)."""
+        from analyzer.analysis.corrections import correction_status
+
+        collection = self.collection()
+        if not collection.corrections:
+            return []
+        return correction_status(self._base.passages, collection.corrections)
 
     # --- aggregates ---------------------------------------------------------------------------------------------
 
@@ -293,13 +362,17 @@ class ServerState:
 
     # --- one note -----------------------------------------------------------------------------------------------
 
-    def review(self, text: str, lang: str) -> "Review":
-        """``analyzer review`` of a text (front matter removed, as the command does)."""
+    def review(self, text: str, lang: str, name: str | None = None) -> "Review":
+        """``analyzer review`` of a text, as the command reviews a file called ``name``: front matter removed, and
+        the corrections of the note (its ``note_id`` in the front matter, else the file's name) applied."""
         from analyzer.io.notes import split_front_matter
         from analyzer.report.review import review_text
 
-        _, body = split_front_matter(text)
-        return review_text(body, self.model, self.codebook, lang, self.config.redact)
+        front, body = split_front_matter(text)
+        note_id = str(front.get("note_id") or "").strip() or (Path(name).stem if name else None)
+        records = self._read_corrections() if self.corrections_enabled else None
+        return review_text(body, self.model, self.codebook, lang, self.config.redact, note_id, records or None,
+                           str(self.corrections_path) if records else None)
 
 
 def _stat(path: Path) -> tuple:

@@ -70,7 +70,8 @@ def translator(lang: str):
     return lambda key, **kw: msg(key, lang, **kw)
 
 
-NAV = (("report", "/report"), ("review", "/review"), ("model", "/model"), ("codebook", "/codebook"))
+NAV = (("report", "/report"), ("review", "/review"), ("corrections", "/corrections"), ("export", "/export"),
+       ("model", "/model"), ("codebook", "/codebook"))
 
 
 def page(request: "Request", template: str, status: int = 200, **context) -> HTMLResponse:

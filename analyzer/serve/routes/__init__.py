@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from analyzer.serve.routes import cases, model, passages, report, review
+from analyzer.serve.routes import cases, corrections, export, model, passages, report, review
 
 
 def all_routes() -> list[Route]:
-    return [*report.ROUTES, *cases.ROUTES, *passages.ROUTES, *review.ROUTES, *model.ROUTES]
+    return [*report.ROUTES, *cases.ROUTES, *passages.ROUTES, *review.ROUTES, *corrections.ROUTES, *export.ROUTES,
+            *model.ROUTES]

@@ -54,10 +54,17 @@ def passage_page(request: "Request"):
                 thresholds=thresholds, cb=state.codebook, weak=set(state.model.weak_codes),
                 corrections=corrections, corrections_enabled=state.corrections_enabled,
                 here=url("/passage", note=note_id, p=index), done=done_message(request),
-                by=request.cookies.get(BY_COOKIE, "")[:80])
+                by=by_of(request))
 
 
 BY_COOKIE = "analyzer_by"
+
+
+def by_of(request: "Request") -> str:
+    """The name the person gave on their last correction (kept in a cookie), or ''."""
+    from urllib.parse import unquote
+
+    return unquote(request.cookies.get(BY_COOKIE, ""))[:80]
 DONE_KEYS = ("saved", "undone")
 
 

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from analyzer.errors import InputError
 from analyzer.serve.routes.common import server
 from analyzer.serve.security import checked_form
-from analyzer.serve.web import lang_of, page
+from analyzer.serve.web import lang_of, page, translator
 
 if TYPE_CHECKING:  # pragma: no cover
     from starlette.requests import Request
@@ -40,7 +40,11 @@ async def review_page(request: "Request"):
         source = Path(upload.filename).name
         shown = ""
     elif isinstance(pasted, str) and pasted.strip():
-        text = pasted.replace("\r\n", "\n")
+        from analyzer.io.documents import decode_bytes
+
+        # The same checks as a file's bytes (control characters of binary data refused, lone CR as newline).
+        text = decode_bytes(pasted.replace("\r\n", "\n").encode("utf-8"),
+                            translator(lang_of(request))("serve.review.pasted"))
         source = None
         shown = pasted
     else:
@@ -50,7 +54,7 @@ async def review_page(request: "Request"):
     lang = lang_of(request)
     from starlette.concurrency import run_in_threadpool
 
-    review = await run_in_threadpool(state.review, text, lang)
+    review = await run_in_threadpool(state.review, text, lang, source)
     return page(request, "review.html.j2", review=review, text=shown, source=source, cb=state.codebook,
                 weak=set(review.weak_codes), limit_kb=state.config.max_upload_bytes // 1000)
 
