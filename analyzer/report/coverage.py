@@ -124,6 +124,13 @@ def client_summary(client: str, df: "pd.DataFrame") -> dict:
     }
 
 
+def _principle_coverage(body: "pd.DataFrame") -> float:
+    """The share of the 16 principles applied in at least one of these body passages (as ``worker_summary``
+    computes it, without the rest of a worker's summary: the month view needs only this per worker)."""
+    seen = {c for labels in body["labels"] for c in labels}
+    return round(sum(1 for c in PRINCIPLE_CODES if c in seen) / len(PRINCIPLE_CODES), 4)
+
+
 def month_summary(month: str, df: "pd.DataFrame") -> dict:
     body = df[df["kind"] == "body"]
     notes = int(df["note_id"].nunique())
@@ -138,7 +145,7 @@ def month_summary(month: str, df: "pd.DataFrame") -> dict:
         "codes": {c: {"applied": v["applied"], "breached": v["breached"], "notes": v["notes"]} for c, v in codes.items()},
         "by_worker": {
             w: {"notes": int(g["note_id"].nunique()),
-                "principle_coverage": worker_summary(w, g)["principle_coverage"],
+                "principle_coverage": _principle_coverage(g[g["kind"] == "body"]),
                 "breach_passages": int((g[g["kind"] == "body"]["breaches"].map(len) > 0).sum())}
             for w, g in sorted(df.groupby("worker"), key=lambda kv: kv[0])
         },

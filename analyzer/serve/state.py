@@ -96,10 +96,20 @@ class Collection:
     corrections: list[dict] = field(default_factory=list)  # the corrections file's lines, in file order
     reports: "OrderedDict[tuple, dict]" = field(default_factory=OrderedDict)
     pending: dict[tuple, threading.Lock] = field(default_factory=dict)
+    _report_analysis: "Analysis | None" = None
 
     @property
     def df(self) -> "pd.DataFrame":
         return self.analysis.passages
+
+    @property
+    def report_analysis(self) -> "Analysis":
+        """The analysis without the score columns, which no report figure uses: every row filter of the
+        aggregation then copies a third of the columns."""
+        if self._report_analysis is None:
+            keep = [c for c in self.df.columns if not c.startswith(("score_", "breach_score_"))]
+            self._report_analysis = _replace(self.analysis, self.df[keep])
+        return self._report_analysis
 
     def rows_of_note(self, note_id: str) -> "pd.DataFrame | None":
         rows = self.note_rows.get(note_id)
@@ -298,7 +308,7 @@ class ServerState:
                 cached = collection.reports.get(key)
             if cached is not None:
                 return cached
-            analysis = collection.analysis
+            analysis = collection.report_analysis
             if filters.client:
                 analysis = _replace(analysis, analysis.passages[analysis.passages["client"] == filters.client])
             data = make_report(analysis, "worker", filters.worker, filters.date_from, filters.date_to, lang,
