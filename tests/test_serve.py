@@ -767,3 +767,27 @@ def test_export_of_one_worker_and_bad_requests(client, results):
     assert client.get("/export/download?fmt=doccano&worker=Nobody").status_code == 404
     page = client.get("/export?lang=en").text
     assert 'action="/export/download"' in page and "REFI-QDA" in page
+
+
+def test_every_text_of_the_pages_exists_in_both_languages():
+    """Every message key the server's code and templates name (also those composed from a prefix) is in
+    data/messages.yaml in Indonesian and English."""
+    from analyzer.messages import _catalog
+    from analyzer.serve.web import NAV, STATUS_KEYS
+
+    catalog = _catalog()
+    package = REPO_ROOT / "analyzer" / "serve"
+    named = set()
+    for path in [*package.rglob("*.py"), *package.rglob("*.j2")]:
+        named |= set(re.findall(r"""["']((?:serve|ui\.serve|corrections|report|review|col|word)\.[a-z0-9_.-]+[a-z0-9_])["']""",
+                                path.read_text(encoding="utf-8")))
+    named |= {f"serve.nav.{k}" for k, _ in NAV} | {f"serve.status.{s}" for s in STATUS_KEYS}
+    named |= {f"serve.action.{a}" for a in ("confirm", "reject", "add", "label")}
+    named |= {f"serve.filter.{k}" for k in ("worker", "client", "from", "to", "code", "breach")}
+    named |= {f"serve.export.fmt.{f}" for f in ("label-studio", "doccano", "prodigy", "refi-qda")}
+    named |= {f"serve.done.{d}" for d in ("saved", "undone")}
+    named = {k for k in named if not k.endswith((".py", ".j2", ".html"))}
+    missing = sorted(k for k in named if k not in catalog)
+    assert missing == []
+    for key in (k for k in catalog if k.startswith(("serve.", "ui.serve."))):
+        assert catalog[key].get("id") and catalog[key].get("en"), key

@@ -19,6 +19,7 @@ Texts are masked at load as ``analyzer report`` masks them: with ``all`` unless 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import threading
 from collections import OrderedDict
@@ -171,15 +172,25 @@ class ServerState:
                 self._collection = None
             version = (self._results_signature, self._corrections_signature())
             if self._collection is None or self._collection.version != version:
+                self._collection = None
+                gc.unfreeze()
                 self._collection = self._build(version)
+                # The collection is millions of objects that live until the next rebuild: out of the collector's
+                # sight, a full collection no longer walks them (a pause of about a second at 100,000 notes).
+                gc.collect()
+                gc.freeze()
             return self._collection
 
     def _load_base(self) -> "Analysis":
         from analyzer.report.source import load_analysis
 
-        analysis = load_analysis(list(self.config.inputs), self.config.model_dir, dict(self.config.columns or {}),
-                                 self.config.redact, self._progress)
-        return _masked(analysis, self.config.redact)
+        analysis = _masked(load_analysis(list(self.config.inputs), self.config.model_dir,
+                                         dict(self.config.columns or {}), self.config.redact, self._progress),
+                           self.config.redact)
+        df = analysis.passages
+        if len(df):  # note by note, passages in order: a note's rows are one slice
+            df = df.sort_values(["note_id", "passage"], kind="stable", ignore_index=True)
+        return _replace(analysis, df)
 
     def _build(self, version: tuple) -> Collection:
         import numpy as np
@@ -192,10 +203,7 @@ class ServerState:
             passages, summary = apply_corrections(analysis.passages, records, str(self.corrections_path))
             analysis = _replace(analysis, passages)
             analysis.corrections = summary.to_dict()
-        df = analysis.passages.reset_index(drop=True)
-        if "passage" in df.columns and len(df):
-            df = df.sort_values(["note_id", "passage"], kind="stable").reset_index(drop=True)
-        analysis = _replace(analysis, df)
+        df = analysis.passages
         n = len(df)
         labels = np.zeros((n, len(ALL_CODES)), dtype=bool)
         breaches = np.zeros((n, len(PRINCIPLE_CODES)), dtype=bool)
