@@ -8,12 +8,12 @@ real server processes (``python -m analyzer serve … --port 0``) on 127.0.0.1.
   Measured: start-up (load, indexes), the first report page (aggregation, started in the background at start-up),
   then the cached report page, a worker's page, the passages behind a count, one passage and one case (median of 20).
   Target: a cached page under 1 s.
-- **Load**: 20 concurrent clients for 30 s (after 15 s of the same load), each alternating the report page and a
+- **Load**: 20 concurrent clients for 30 s (after 60 s of the same load), each alternating the report page and a
   review of a pasted note, on the demo collection: requests, errors, p50/p95/max latency, and the server's
   resident memory sampled every second (start, middle, end, peak). Target: no errors, memory flat.
 
 Prints the figures of this run and records them in benchmarks/RESULTS.md.
-Usage: python benchmarks/serve.py [--notes 100000] [--clients 20] [--duration 30] [--warmup 15] [--no-large]
+Usage: python benchmarks/serve.py [--notes 100000] [--clients 20] [--duration 30] [--warmup 60] [--no-large]
        [--no-write]
 """
 
@@ -318,7 +318,7 @@ def main(argv=None) -> int:
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=30.0)
-    parser.add_argument("--warmup", type=float, default=15.0, help="Seconds of the same load before measuring.")
+    parser.add_argument("--warmup", type=float, default=60.0, help="Seconds of the same load before measuring.")
     parser.add_argument("--no-large", action="store_true", help="Skip the 100,000-note report.")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
