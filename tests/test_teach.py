@@ -251,6 +251,11 @@ def test_round_trip_export_label_import_report(work, tmp_path, fmt, schema):
     after = report(work)
     check_figures(before, after, edits, change)
     assert after["corrections"]["applied"] == n and after["corrections"]["stale"] == []
+    import jsonschema
+
+    from analyzer.resources import REPO_ROOT
+
+    jsonschema.validate(after, json.loads((REPO_ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8")))
 
 
 def test_import_refuses_unknown_labels_naming_them(work, tmp_path):
