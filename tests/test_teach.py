@@ -4,7 +4,6 @@ the tool would, ``analyzer import`` into corrections, and ``analyzer report`` wi
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import uuid
@@ -102,7 +101,7 @@ def check_figures(before, after, edits, change):
     assert after["totals"]["findings_confirmed"] >= sum(len(e[3]) + len(e[4]) for e in edits)
 
 
-# --- how each tool hands the labels back -----------------------------------------------------------------------------
+# --- how each tool hands the labels back ------------------------------------------------------------------------------
 
 def label_studio(out, edits, tmp_path):
     tasks = json.loads((out / "label_studio_tasks.json").read_text(encoding="utf-8"))
@@ -324,7 +323,7 @@ def test_bad_input_of_export_import_suggest(work, tmp_path, case, first_line):
     assert result.output.splitlines()[0].startswith(expected), result.output
 
 
-# --- suggest -----------------------------------------------------------------------------------------------------------
+# --- suggest ----------------------------------------------------------------------------------------------------------
 
 def frame(rows):
     """A passage table with every score at 0 except the ones given: rows of (note, worker, text, {column: score})."""

@@ -227,7 +227,8 @@ def write_export(files: Mapping[str, bytes], out_dir: str | Path, inputs: Sequen
 
 def export_file(results, fmt: str, out_dir, codebook: "Codebook", *, mode: str = "all", lang: str = "id",
                 schema: str | Path | None = None, corrections: Sequence[dict] | None = None,
-                select: set[tuple[str, int]] | None = None, inputs: Sequence[str | Path] = ()) -> tuple[list[Path], int, int]:
+                select: set[tuple[str, int]] | None = None,
+                inputs: Sequence[str | Path] = ()) -> tuple[list[Path], int, int]:
     """``analyzer export``: the body passages of a results file (corrections applied) in ``fmt``, written into
     ``out_dir``; returns (files, passages, notes)."""
     from analyzer.analysis.corrections import apply_corrections, read_results_file
