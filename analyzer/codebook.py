@@ -111,9 +111,12 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     path = Path(path) if path is not None else DEFAULT_CODEBOOK
     if not path.is_file():
         raise CodebookError("codebook.missing", path=str(path))
+    from analyzer.io.documents import read_text
+
+    text = read_text(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
         raise CodebookError("codebook.not_yaml", path=str(path), detail=str(exc).splitlines()[0]) from None
     return parse_codebook(raw, source=str(path))
 

@@ -72,12 +72,12 @@ class KeywordBaseline:
         self.codebook = codebook
 
     def _terms(self, phrases) -> set[str]:
-        from analyzer.text.features import feature_texts
+        from analyzer.text.tokenizer import feature_strings
         from analyzer.text.normalize import lemmatize, stop_words
 
         stops = stop_words() | {"klien", "pekerja", "sosial", "pihak", "bersama", "hal"}
         out = set()
-        for text in feature_texts(list(phrases)):
+        for text in feature_strings(list(phrases)):
             out |= {lemmatize(w) for w in text.split() if w not in stops and len(w) > 2}
         return out
 
@@ -103,11 +103,11 @@ class KeywordBaseline:
         return self
 
     def counts(self, texts) -> np.ndarray:
-        from analyzer.text.features import feature_texts
+        from analyzer.text.tokenizer import feature_strings
         from analyzer.text.normalize import lemmatize
 
         out = np.zeros((len(texts), len(TARGETS)))
-        for i, text in enumerate(feature_texts(list(texts))):
+        for i, text in enumerate(feature_strings(list(texts))):
             lemmas = {lemmatize(w) for w in text.split()}
             for j, terms in enumerate(self.terms_):
                 out[i, j] = len(lemmas & terms)

@@ -51,6 +51,26 @@ def small_model(sample_records):
     return train(sample_records, ModelConfig(folds=2))
 
 
+@pytest.fixture(scope="session")
+def saved_small_model(small_model, tmp_path_factory) -> Path:
+    """``small_model`` saved once (with metadata ``{"note": "x"}``); tests that damage files use ``model_copy``."""
+    from analyzer.model.persist import save_model
+
+    model, _ = small_model
+    folder = tmp_path_factory.mktemp("saved") / "m"
+    model.metadata = {"note": "x"}
+    save_model(model, folder)
+    return folder
+
+
+@pytest.fixture
+def model_copy(saved_small_model, tmp_path) -> Path:
+    """A private copy of the saved small model, to damage."""
+    import shutil
+
+    return Path(shutil.copytree(saved_small_model, tmp_path / "m"))
+
+
 def edit_metadata(model_dir: Path, change) -> None:
     """Rewrite a saved model's ``metadata.json`` after ``change(meta)`` has modified it in place."""
     import json

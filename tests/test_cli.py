@@ -31,13 +31,41 @@ def test_version(runner):
     assert result.exit_code == 0 and __version__ in result.output
 
 
-def test_every_command_has_help_with_an_example(runner):
+def test_every_command_has_help_with_an_example_in_both_languages(runner):
     for name, cmd in _all_commands(cli).items():
-        result = runner.invoke(cli, name.split() + ["-h"])
-        assert result.exit_code == 0, name
         assert (cmd.help or "").strip(), f"{name} has no help text"
-        if not isinstance(cmd, click.Group):
-            assert "Example" in result.output and f"analyzer {name}" in result.output, name
+        for lang, example in (("id", "Contoh"), ("en", "Example")):
+            result = runner.invoke(cli, name.split() + ["-h", "--lang", lang])
+            assert result.exit_code == 0, name
+            assert ("Penggunaan:" if lang == "id" else "Usage:") in result.output, (name, lang)
+            if not isinstance(cmd, click.Group):
+                assert example in result.output and f"analyzer {name}" in result.output, (name, lang)
+
+
+def test_every_command_and_option_has_an_indonesian_help_text():
+    """The help shown by default is Indonesian: every command and option has its entry in data/help.id.yaml,
+    and no entry names a command or option that does not exist."""
+    from analyzer.cli.language import indonesian_help
+
+    expected = {"cli", "cli.version", "cli.help"}
+    for name, cmd in _all_commands(cli).items():
+        key = name.replace(" ", ".")
+        expected.add(key)
+        expected |= {f"{key}.{p.name}" for p in cmd.params if isinstance(p, click.Option)}
+    have = set(indonesian_help())
+    assert sorted(expected - have) == [], "missing Indonesian help"
+    assert sorted(have - expected) == [], "Indonesian help for options that do not exist"
+
+
+def test_usage_errors_exit_1_in_the_users_language(runner):
+    result = runner.invoke(cli, ["review", "--bogus"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "Error: Tidak ada opsi '--bogus'."
+    result = runner.invoke(cli, ["review", "--bogus", "--lang", "en"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "Error: No such option '--bogus'."
+    result = runner.invoke(cli, ["report", "x", "--format", "pdf"])
+    assert result.exit_code == 1 and "bukan salah satu dari" in result.output
 
 
 def test_every_command_is_documented_in_readme(repo_root):

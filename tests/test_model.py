@@ -13,7 +13,7 @@ from analyzer.corpus.records import read_records
 from analyzer.errors import ModelError
 from analyzer.model.config import ModelConfig
 from analyzer.model.fit import train, tune_thresholds
-from analyzer.model.persist import load_estimator, load_model, save_model
+from analyzer.model.persist import load_estimator, load_model
 from analyzer.model.targets import BREACH_PREFIX, N_APPLIED, TARGETS
 from tests.conftest import edit_metadata
 
@@ -82,11 +82,11 @@ def test_empty_text_gets_no_codes(small_model):
 
 
 def test_evidence_terms_come_from_the_passage(small_model, sample_records):
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
 
     model, _ = small_model
     texts = [r.text for r in sample_records[:80]]
-    for feats, pred in zip(feature_texts(texts), predict_passages(model, texts)):
+    for feats, pred in zip(feature_strings(texts), predict_passages(model, texts)):
         words = feats.split()
         bigrams = {" ".join(p) for p in zip(words, words[1:])}
         for terms in pred.evidence.values():
@@ -94,22 +94,19 @@ def test_evidence_terms_come_from_the_passage(small_model, sample_records):
                 assert term in words or term in bigrams
 
 
-def test_save_load_roundtrip(tmp_path, small_model, sample_records):
+def test_save_load_roundtrip(saved_small_model, small_model, sample_records):
     model, _ = small_model
-    model.metadata = {"note": "x"}
-    save_model(model, tmp_path / "m")
-    loaded = load_model(tmp_path / "m")
+    loaded = load_model(saved_small_model)
     texts = [r.text for r in sample_records[:30]]
     assert [p.__dict__ for p in predict_passages(loaded, texts)] == [p.__dict__ for p in predict_passages(model, texts)]
-    meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
+    meta = json.loads((saved_small_model / "metadata.json").read_text())
     assert meta["targets"] == list(TARGETS) and meta["note"] == "x"
 
 
-def test_model_keeps_its_own_lexicon(tmp_path, small_model):
+def test_model_keeps_its_own_lexicon(tmp_path, model_copy, small_model):
     """The lexicon a model was trained with travels with it (checksummed); a changed copy is refused."""
     model, _ = small_model
     assert model.lexicon is not None
-    save_model(model, tmp_path / "m")
     path = tmp_path / "m" / "lexicon.tsv"
     assert path.read_text(encoding="utf-8") == model.lexicon.text
     assert load_model(tmp_path / "m").lexicon.sha256 == model.lexicon.sha256
@@ -140,11 +137,10 @@ class Evil:
         Evil.loaded = True
 
 
-def test_untrusted_model_file_is_refused(tmp_path, small_model):
+def test_untrusted_model_file_is_refused(tmp_path, model_copy, small_model):
     import skops.io as sio
 
     model, _ = small_model
-    save_model(model, tmp_path / "m")
     est = model.estimator
     est.named_steps["clf"].evil_ = Evil()
     try:
@@ -159,11 +155,10 @@ def test_untrusted_model_file_is_refused(tmp_path, small_model):
     assert not Evil.loaded
 
 
-def test_pickle_file_is_never_unpickled(tmp_path, small_model):
+def test_pickle_file_is_never_unpickled(tmp_path, model_copy, small_model):
     import pickle
 
     model, _ = small_model
-    save_model(model, tmp_path / "m")
     (tmp_path / "m" / "model.skops").write_bytes(pickle.dumps(Evil()))
     with pytest.raises(ModelError) as exc:
         load_estimator(tmp_path / "m")
@@ -171,9 +166,8 @@ def test_pickle_file_is_never_unpickled(tmp_path, small_model):
     assert not Evil.loaded
 
 
-def test_model_from_another_version_is_refused(tmp_path, small_model):
+def test_model_from_another_version_is_refused(tmp_path, model_copy, small_model):
     model, _ = small_model
-    save_model(model, tmp_path / "m")
     edit_metadata(tmp_path / "m", lambda meta: meta.update(model_format=0))
     with pytest.raises(ModelError) as exc:
         load_model(tmp_path / "m")
@@ -182,12 +176,11 @@ def test_model_from_another_version_is_refused(tmp_path, small_model):
     )
 
 
-def test_missing_files(tmp_path, small_model):
+def test_missing_files(tmp_path, model_copy, small_model):
     model, _ = small_model
     with pytest.raises(ModelError) as exc:
         load_model(tmp_path / "none")
     assert exc.value.key == "model.not_found"
-    save_model(model, tmp_path / "m")
     (tmp_path / "m" / "model.skops").unlink()
     assert predict_passages(load_model(tmp_path / "m"), ["Saya dengarkan Ibu A."])  # scoring needs only the arrays
     with pytest.raises(ModelError) as exc:
@@ -223,7 +216,8 @@ def test_model_card_marks_weak_codes():
     assert "P02, P03" in card
 
 
-def test_gate_vetoes_all_codes():
+def test_gate_is_tuned_between_real_and_spurious_codes_and_decide_applies_it():
+    from analyzer.model.decide import decide
     from analyzer.model.fit import tune_gate
 
     scores = np.zeros((4, len(TARGETS) + 1))
@@ -232,9 +226,33 @@ def test_gate_vetoes_all_codes():
     scores[1, 0], scores[1, -1] = 0.9, 0.1  # spurious code, gate closed
     thresholds, gate = tune_gate(scores, y)
     assert 0.1 < gate <= 0.9
-    model_scores = scores
-    dec = (model_scores[:, :-1] >= thresholds) & (model_scores[:, -1] >= gate)[:, None]
-    assert dec[0, 0] and not dec[1].any()
+    dec = decide(scores, thresholds, gate)
+    assert dec.shape == (4, len(TARGETS))
+    assert dec[0, 0] and not dec[1].any() and not dec[2:].any()
+
+
+def test_decide_rules_one_by_one():
+    """Each rule of ``decide`` on hand-made scores: threshold per target, the gate's veto (only when the gate
+    column is given), and a principle both applied and breached keeps the side further above its threshold."""
+    from analyzer.model.decide import decide
+
+    thresholds = np.full(len(TARGETS), 0.5)
+    breach_p01 = TARGETS.index(BREACH_PREFIX + "P01")
+    e1 = TARGETS.index("E1")
+    scores = np.zeros((3, len(TARGETS)))
+    scores[0, 0], scores[0, breach_p01] = 0.6, 0.9  # both P01 sides pass: the breach is further above (1.8 vs 1.2)
+    scores[1, 0], scores[1, breach_p01] = 0.95, 0.55  # applied further above
+    scores[2, e1] = 0.49  # just under its threshold
+    dec = decide(scores, thresholds)
+    assert not dec[0, 0] and dec[0, breach_p01]
+    assert dec[1, 0] and not dec[1, breach_p01]
+    assert not dec[2].any()
+    gated = np.hstack([scores, np.array([[0.2], [0.8], [0.9]])])
+    dec = decide(gated, thresholds, gate_threshold=0.5)
+    assert not dec[0].any() and dec[1, 0]
+    lower = thresholds.copy()
+    lower[e1] = 0.4
+    assert decide(scores, lower)[2, e1]
 
 
 @pytest.mark.slow
@@ -274,11 +292,11 @@ def test_evidence_ranked_in_one_batch_equals_ranking_each_passage_alone(small_mo
     passage's word features: positive weight × TF-IDF, strongest first, ties in column order, function words
     out, no term sharing a whole word with a stronger one, at most 5."""
     from analyzer.model.evidence import content_mask
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
     from analyzer.text.normalize import stop_words
 
     model, _ = small_model
-    matrix = model.transform(feature_texts([r.text for r in sample_records[:60]]))
+    matrix = model.transform(feature_strings([r.text for r in sample_records[:60]]))
     rows = np.repeat(np.arange(60), 3)
     targets = np.tile([0, 7, N_APPLIED + 2], 60)
     content = content_mask(model.pack.word_terms, stop_words())

@@ -106,7 +106,10 @@ def test_folder_with_front_matter_sidecar_docx_and_unreadable(tmp_path):
 
 def test_front_matter_and_dates():
     meta, body = split_front_matter("---\nworker: Rina\ndate: 2026-08-02\n---\nBody")
-    assert meta == {"worker": "Rina", "date": dt.date(2026, 8, 2)} and body == "Body"
+    assert meta == {"worker": "Rina", "date": "2026-08-02"} and body == "Body"  # values stay text
+    assert parse_date(meta["date"]) == dt.date(2026, 8, 2)
+    assert split_front_matter("---\ndate: 2026-02-31\n---\nBody")[0] == {"date": "2026-02-31"}  # no crash
+    assert parse_date("2026-02-31") is None
     assert split_front_matter("No front matter") == ({}, "No front matter")
     assert parse_date("03/08/2026") == dt.date(2026, 8, 3)
     assert parse_date("2026-08-03T10:00:00") == dt.date(2026, 8, 3)

@@ -27,3 +27,21 @@ def test_no_pickle_or_joblib_persistence(repo_root):
     for path in (repo_root / "analyzer").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "import pickle" not in source and "joblib.dump" not in source and "joblib.load" not in source, path
+
+
+def test_readme_layout_names_every_module_and_only_real_ones(repo_root):
+    """The README's layout section matches the package tree: every module is named under its subpackage, and
+    every ``name.py`` it mentions exists."""
+    import re
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Repository layout"):readme.index("## Benchmarks")]
+    package = repo_root / "analyzer"
+    modules = [p.relative_to(package) for p in package.rglob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    bullets = {m.group(1): m.group(2) for m in re.finditer(r"^  - `(\w+)/` — (.*?)(?=^  - |^- |\Z)", section, re.S | re.M)}
+    for module in modules:
+        text = bullets.get(module.parts[0], "") if len(module.parts) > 1 else section
+        assert f"`{module.name}`" in text or f"`{module.name} " in text or f"{module.name}`" in text, module
+    package_part = section[:section.index("- `docs/")]
+    for named in set(re.findall(r"`([a-z_]+\.py)", package_part)):
+        assert any(m.name == named for m in modules), named

@@ -56,10 +56,10 @@ def test_numpy_scoring_equals_scikit_learn(small_model, sample_records):
     """The NumPy scorer reproduces the scikit-learn pipeline: the same feature matrix (both blocks, the hashed
     character n-grams included) and the same probabilities, on real passages and awkward strings, in small
     batches (NumPy product) and large ones (SciPy product)."""
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
 
     model, _ = small_model
-    texts = feature_texts([r.text for r in sample_records[:300]]) + [
+    texts = feature_strings([r.text for r in sample_records[:300]]) + [
         "", "ÉÉ ünïcode  —  <num>", "a", "ab abc abcd abcde abcdef", "x\ty  z", "日本語 テキスト 😀"]
     reference = model.estimator.named_steps["features"].transform(texts).tocsr()
     reference.sort_indices()
@@ -120,11 +120,11 @@ def test_threads_sharing_one_model_get_the_same_scores(small_model, sample_recor
     """Dask workers may run several threads on one loaded model: the word cache must stay consistent."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
     from analyzer.model.scoring import ScoringPack
 
     model, _ = small_model
-    texts = feature_texts([r.text for r in sample_records[:400]])
+    texts = feature_strings([r.text for r in sample_records[:400]])
     batches = [texts[i::8] for i in range(8)]
     expected = [model.pack.score(batch)[0] for batch in batches]
     fresh = ScoringPack.from_bytes(model.pack.to_bytes())  # empty word cache, filled by all threads at once
@@ -155,3 +155,28 @@ def test_word_ids_from_the_segmenter_score_like_feature_strings(small_model, sam
         assert np.abs(words_ids.data - words_strings.data).max() < 1e-12
         sizes.append(len(ids))
     assert sizes[0] < model.pack.SPARSE_BATCH_WORDS < sizes[1]
+
+
+def test_both_scoring_routes_return_the_same_word_block(small_model, sample_records):
+    """``score_ids`` takes NumPy for a small batch and SciPy for a large one; both return the same scores and
+    the same word block (issue 13: the two routes returned matrices of different shapes)."""
+    import numpy as np
+
+    from analyzer.model.scoring import intern_docs
+    from analyzer.text.tokenizer import feature_strings
+
+    model, _ = small_model
+    pack = model.pack
+    batch = intern_docs(feature_strings([r.text for r in sample_records[:200]]))
+    assert len(batch[1]) >= pack.SPARSE_BATCH_WORDS
+    sparse_scores, sparse_words = pack.score_ids(*batch)
+    limit, pack.SPARSE_BATCH_WORDS = pack.SPARSE_BATCH_WORDS, 10 ** 9
+    try:
+        dense_scores, dense_words = pack.score_ids(*batch)
+    finally:
+        pack.SPARSE_BATCH_WORDS = limit
+    np.testing.assert_allclose(sparse_scores, dense_scores, rtol=1e-9, atol=1e-12)
+    assert sparse_words.shape == dense_words.shape == (200, pack.n_word)
+    assert np.array_equal(sparse_words.indptr, dense_words.indptr)
+    assert np.array_equal(sparse_words.indices, dense_words.indices)
+    np.testing.assert_allclose(sparse_words.data, dense_words.data, rtol=1e-12)

@@ -93,3 +93,64 @@ def test_batch_segmentation_equals_one_note_at_a_time_and_tokens_equal_the_passa
     assert batched == [segment_note(n) for n in notes]
     passages = [p for ps in batched for p in ps]
     assert [" ".join(p.tokens) for p in passages] == feature_strings([p.text for p in passages])
+
+
+# --- a short readable segmenter the batch segmenter is checked against ------------------------------------------
+
+def reference_segment(text: str) -> list[tuple[int, int, int, str]]:
+    """One note at a time, with spaCy's own Sentencizer on each block tokenised alone: header lines whole; a
+    body block whole when it has at most MAX_SENTENCES sentences and MAX_WORDS words, else cut into windows of
+    whole sentences (at most WINDOW_SENTENCES sentences and WINDOW_WORDS words; a longer sentence stays whole).
+    Returns (index, start, end, kind) per passage."""
+    from spacy.pipeline import Sentencizer
+
+    from analyzer.text.segment import MAX_SENTENCES, WINDOW_SENTENCES, WINDOW_WORDS, _blocks, _trim
+    from analyzer.text.tokenizer import get_nlp
+
+    sentencizer = Sentencizer()
+    spans: list[tuple[int, int, str]] = []
+    for kind, raw_start, raw_end in _blocks(text):
+        start, end = _trim(text, raw_start, raw_end)
+        if start >= end:
+            continue
+        if kind == "header":
+            spans.append((start, end, "header"))
+            continue
+        doc = sentencizer(get_nlp().make_doc(text[start:end]))
+        sentences = [(s.start, s.end, sum(not (t.is_punct or t.is_space) for t in s)) for s in doc.sents]
+        if len(sentences) <= MAX_SENTENCES and sum(n for _, _, n in sentences) <= MAX_WORDS:
+            windows = [(0, len(doc))]
+        else:
+            windows, current = [], []
+            for sentence in sentences:
+                if current and (len(current) >= WINDOW_SENTENCES
+                                or sum(n for _, _, n in current) + sentence[2] > WINDOW_WORDS):
+                    windows.append((current[0][0], current[-1][1]))
+                    current = []
+                current.append(sentence)
+            windows.append((current[0][0], current[-1][1]))
+        for first, last in windows:
+            a, b = _trim(text, start + doc[first].idx, start + doc[last - 1].idx + len(doc[last - 1].text))
+            if a < b:
+                spans.append((a, b, "body"))
+    return [(i, a, b, kind) for i, (a, b, kind) in enumerate(spans)]
+
+
+_sentences = st.sampled_from(["Sy tanya sejak kapan. ", "Ibu R diam saja... ", "Kami sepakat! ", "Apa benar? ",
+                              "Beliau bercerita panjang tentang anaknya yang sudah dua bulan tidak sekolah ",
+                              "“Saya malu,” katanya. ", "Nama klien: Ibu R\n", "\n", "\n\n", "  ", "A.\tB: c "])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(_sentences, max_size=40).map("".join), min_size=1, max_size=4))
+def test_batch_segmenter_agrees_with_the_readable_reference(notes):
+    for note, passages in zip(notes, segment_notes(notes)):
+        assert [(p.index, p.start, p.end, p.kind) for p in passages] == reference_segment(note)
+
+
+def test_reference_cuts_a_long_block_into_windows():
+    """The reference itself: a block of 12 short sentences becomes windows of three sentences."""
+    block = " ".join(f"Kalimat nomor {i} selesai." for i in range(12))
+    got = reference_segment(block)
+    assert len(got) == 4 and all(k == "body" for *_, k in got)
+    assert [block[a:b].count(".") for _, a, b, _ in got] == [3, 3, 3, 3]

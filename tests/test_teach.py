@@ -292,10 +292,10 @@ def test_import_lists_passages_whose_text_no_longer_matches(work, tmp_path):
 
 
 @pytest.mark.parametrize("case, first_line", [
-    ("export_to_file", "Error: {out} is a file; -o must be a folder to write the export's files into."),
+    ("export_to_file", "Error: the output {out} exists and is not a folder; give another folder name."),
     ("export_missing", "Error: file not found: {missing}."),
-    ("import_over_input", "Error: {labels} is an input of the import; -o must be the corrections file "
-                          "(corrections.jsonl)."),
+    ("import_over_input", "Error: the output {labels} is the input {labels} (or lies inside it); input files are "
+                          "never written over."),
     ("import_not_results", "Error: {labels} is not a results file of 'analyzer analyze'."),
     ("suggest_to_alone", "Error: --to and -o go together: --to label-studio -o FOLDER."),
     ("suggest_other_model", "Error: the results file {work} was made with model"),

@@ -48,7 +48,7 @@ class ResultCache:
     def __init__(self, path: Path, model_id: str) -> None:
         self.path = Path(path)
         self.model_id = model_id
-        self.db = sqlite3.connect(self.path)
+        self.db = sqlite3.connect(self.path, timeout=60)  # another run may hold the lock
         self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model TEXT, payload BLOB)")
         self.db.execute("DELETE FROM results WHERE model != ?", (model_id,))  # a changed model: start afresh
         self.db.commit()

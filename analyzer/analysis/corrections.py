@@ -274,8 +274,10 @@ def correct(results, corrections_path, note_id: str, passage: str | int, action:
     """``analyzer correct``: check a correction against the results and add it to the corrections file (created
     when missing); returns it."""
     from analyzer.io.corrections import CorrectionsError, append, read_corrections
+    from analyzer.io.outputs import check_output
 
     df, _ = read_results_file(results)
+    check_output(corrections_path, [results])
     text = str(passage).strip()
     if not (text.isascii() and text.isdigit()):
         raise CorrectionsError("corrections.bad_passage", passage=passage)

@@ -72,6 +72,20 @@ def model_payload(model_dir: str | Path | None) -> dict:
     return {"model_id": model_id(model), "files": {name: (folder / name).read_bytes() for name in names}}
 
 
+def _check_address(address: str) -> None:
+    """A scheduler address Dask can parse (``tcp://host:port``), or a clear error before any work."""
+    from distributed.comm import parse_address, parse_host_port
+
+    from analyzer.errors import InputError
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise InputError("dask.bad_address", address=address, detail=str(exc)[:120]) from None
+
+
 def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | Path | None = None,
              columns: Mapping[str, str] | None = None, redact_text: bool = True, scheduler: str | None = None,
              partition_notes: int = PARTITION_NOTES, n_workers: int | None = None, corrections=None) -> RunSummary:
@@ -84,11 +98,14 @@ def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | P
     from analyzer.errors import InputError
     from analyzer.io.notes import NoteBatch, iter_notes
     from analyzer.io.atomic import atomic_path
+    from analyzer.io.outputs import check_output
     from analyzer.io.results import run_metadata, write_folder_metadata
 
-    output = Path(output)
+    output = check_output(output, paths, folder=True)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise InputError("dask.output_exists", path=str(output))
+    if scheduler is not None:
+        _check_address(scheduler)
     payload = model_payload(model_dir)
     corrector = corrections if corrections is not None else Corrector([])
     with atomic_path(output, directory=True) as work:
@@ -97,7 +114,11 @@ def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | P
                                                      silence_logs=logging.CRITICAL)
         summary = RunSummary(output=output, model_id=payload["model_id"])
         try:
-            with Client(scheduler or cluster) as client:
+            try:
+                client = Client(scheduler or cluster, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise InputError("dask.unreachable", address=scheduler or "local", detail=type(exc).__name__) from None
+            with client:
                 shipped = client.scatter(payload, broadcast=True)
                 batch = NoteBatch()
                 pending = as_completed()

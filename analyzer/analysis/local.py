@@ -65,8 +65,36 @@ def fewer_collections(threshold: int = COLLECT_AFTER):
 _WORKER_MODEL = None
 
 
+def _exit_with_parent() -> None:
+    """A pool worker ends when the process that started it dies, even by SIGKILL: on Linux the kernel sends it
+    SIGTERM (``PR_SET_PDEATHSIG``); elsewhere a watchdog thread notices the parent is gone."""
+    import signal
+    import sys
+    import threading
+    import time
+
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+        if os.getppid() != parent:  # the parent died before the call
+            os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="analyzer-parent-watch").start()
+
+
 def _init_worker(model_dir: str | None) -> None:
     global _WORKER_MODEL
+    _exit_with_parent()
     from analyzer.model.persist import load_model
 
     _WORKER_MODEL = load_model(model_dir)
@@ -95,19 +123,19 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
     cache keeps the model's own results).
     """
     from analyzer.analysis.corrections import Corrector, apply_to_columns
-
     from analyzer.analysis.passages import model_id as get_model_id
     from analyzer.io.notes import NoteBatch, iter_notes
+    from analyzer.io.outputs import check_output
     from analyzer.io.results import ResultsWriter, result_columns, run_metadata
     from analyzer.model.persist import load_model
 
-    output = Path(output)
+    output = check_output(output, paths)
+    cache_file = None if cache is False else check_output(Path(cache) if cache else default_cache_path(output), paths)
     corrector = corrections if corrections is not None else Corrector([])
     jobs = max(1, jobs or os.cpu_count() or 1)
     model = load_model(model_dir)
     summary = RunSummary(output=output, model_id=get_model_id(model))
-    store = None if cache is False else ResultCache(Path(cache) if cache else default_cache_path(output),
-                                                    summary.model_id)
+    store = None if cache_file is None else ResultCache(cache_file, summary.model_id)
     batch = NoteBatch()
     notes = iter_notes(paths, columns, batch)
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,

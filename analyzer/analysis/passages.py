@@ -126,10 +126,10 @@ def _segmented(texts: Sequence[str]) -> _Units:
 def _whole_texts(texts: Sequence[str]) -> _Units:
     """Each text as one body passage (``predict`` and evaluation read passages, not notes)."""
     from analyzer.model.scoring import intern_docs
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
 
     n = len(texts)
-    ptr, ids, words = intern_docs(feature_texts(texts))
+    ptr, ids, words = intern_docs(feature_strings(texts))
     return _Units(list(range(n)), [0] * n, [0] * n, [len(t) for t in texts], ["body"] * n, ptr, ids, words)
 
 

@@ -6,6 +6,8 @@ Heavy libraries (spaCy, scikit-learn, pandas) are imported inside the commands t
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import click
@@ -14,26 +16,123 @@ from analyzer import __version__
 from analyzer.cli.corrections_opts import corrections_for, corrections_option, echo_summary
 from analyzer.errors import AnalyzerError
 from analyzer.io.atomic import atomic_path, write_bytes
+from analyzer.io.outputs import check_output
+from analyzer.cli.language import click_language, help_text, language_of
+
+CURRENT_LANG: ContextVar[str] = ContextVar("analyzer_lang", default="id")
 
 LANG_CHOICE = click.Choice(["id", "en"])
 
 
 class AnalyzerCommand(click.Command):
-    """Turns library errors into ``Error: …`` (exit code 1) in the language the user chose."""
+    """Turns library errors into ``Error: …`` (exit code 1) in the language the user chose, and shows its help
+    in that language."""
 
     def invoke(self, ctx: click.Context):
+        lang = ctx.params.get("lang") or CURRENT_LANG.get()
         try:
             return super().invoke(ctx)
         except AnalyzerError as err:
-            raise click.ClickException(err.render(ctx.params.get("lang") or "id")) from None
+            raise click.ClickException(err.render(lang)) from None
+        except OSError as exc:  # the last net: a system error on a path, never a traceback
+            from analyzer.errors import InputError
+
+            detail = exc.strerror or type(exc).__name__
+            raise click.ClickException(InputError("input.read_failed", path=exc.filename or "-",
+                                                  detail=detail).render(lang)) from None
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with localised_help(self, ctx):
+            super().format_help(ctx, formatter)
 
 
 class AnalyzerGroup(click.Group):
+    """The command group: every usage error, like every bad input, is ``Error: …`` with exit code 1, in
+    Indonesian unless the arguments ask for ``--lang en`` (Click's own messages included)."""
+
     command_class = AnalyzerCommand
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.group_class = AnalyzerGroup
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with localised_help(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        import sys
+
+        args = list(sys.argv[1:] if args is None else args)
+        lang = language_of(args)
+        token = CURRENT_LANG.set(lang)
+        previous = _terminate_like_interrupt()
+        try:
+            with click_language(lang):
+                try:
+                    code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                except click.ClickException as exc:
+                    if not standalone_mode:
+                        raise
+                    exc.show()
+                    sys.exit(1)
+                except click.Abort:
+                    if not standalone_mode:
+                        raise
+                    click.echo(click.core._("Aborted!"), err=True)
+                    sys.exit(1)
+        finally:
+            CURRENT_LANG.reset(token)
+            _restore_terminate(previous)
+        if standalone_mode:
+            sys.exit(code if isinstance(code, int) else 0)
+        return code
+
+
+def _terminate_like_interrupt():
+    """SIGTERM runs the same clean-up as Ctrl-C (temporary files removed, workers stopped)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def _restore_terminate(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def localised_help(command: click.Command, ctx: click.Context):
+    """The help texts of ``command`` (and, for a group, of its commands) in the chosen language while its help
+    is formatted."""
+    lang = CURRENT_LANG.get()
+    prefix = " ".join(ctx.command_path.split()[1:]).replace(" ", ".")
+    commands = [(prefix, command)]
+    if isinstance(command, click.Group):
+        commands += [(f"{prefix}.{name}".strip("."), sub) for name, sub in command.commands.items()]
+    saved = []
+    for key, cmd in commands:
+        saved.append((cmd, "help", cmd.help))
+        cmd.help = help_text(key or "cli", lang, cmd.help)
+        if cmd is command:
+            for param in cmd.params:
+                if isinstance(param, click.Option):
+                    saved.append((param, "help", param.help))
+                    param.help = help_text(f"{key or 'cli'}.{param.name}", lang, param.help)
+    try:
+        yield
+    finally:
+        for obj, attr, value in saved:
+            setattr(obj, attr, value)
 
 
 # Shared options -------------------------------------------------------------------------------------------
@@ -81,7 +180,7 @@ def codebook_option(func):
     """``--codebook PATH``: an alternative codebook file."""
     return click.option(
         "--codebook", "codebook_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="Codebook YAML file (default: analyzer/data/codebook.yaml of this checkout).",
+        help="Codebook YAML file (default: the codebook shipped in the package).",
     )(func)
 
 
@@ -154,7 +253,8 @@ def corpus_path_argument(func):
 
 
 @cli.group()
-def corpus() -> None:
+@lang_option
+def corpus(lang: str) -> None:
     """Check and count the annotated corpus (corpora/annotated/*.jsonl).
 
     \b
@@ -279,7 +379,7 @@ class _Progress:
 
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Annotated corpus folder (default: corpora/annotated); test.jsonl is held out.")
+              help="Annotated corpus folder (default: corpora/annotated); every test*.jsonl file is held out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the model (default: analyzer/data/model).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
@@ -302,11 +402,13 @@ class _Progress:
 def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bool, labels_path: Path | None,
           weight: int, folds: int, base_dir: Path | None, corrections_path: Path | None, no_corrections: bool,
           lang: str) -> None:
-    """Train the passage classifier on the training files, tune per-code thresholds by grouped
-    cross-validation, evaluate on test.jsonl, and write model.skops, scoring.npz, metadata.json and
-    MODEL_CARD.md. With --add, train a local model on the corpus plus your agency's labelled passages, measure
-    it on them by cross-validation grouped by note, and write its card with the local reliability per code
-    beside the shipped figures; use it everywhere with --model DIR.
+    """Train the passage classifier on every corpus file except the test*.jsonl files, tune per-code
+    thresholds by cross-validation over genres and styles, evaluate on the held-out writers and genres
+    (test-v2.jsonl), the in-style split (test.jsonl), the external set and the contrast set, and write
+    model.skops, scoring.npz, lexicon.tsv, metadata.json and MODEL_CARD.md. With --add, train a local model on
+    the corpus plus your agency's labelled passages, measure it on them by cross-validation grouped by note,
+    and write its card with the local reliability per code beside the shipped figures; use it everywhere with
+    --model DIR.
 
     \b
     Examples:
@@ -372,15 +474,15 @@ def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: s
       analyzer evaluate
       analyzer evaluate --corpus corpora/external/external.jsonl --format json
     """
-    from analyzer.corpus.records import read_records
+    from analyzer.corpus.records import read_gold, read_records
     from analyzer.model.persist import load_model
-    from analyzer.resources import DEFAULT_CORPUS_DIR
-    from analyzer.render import console
     from analyzer.model.training import evaluate_held_out_sets, evaluate_with_ci
+    from analyzer.render import console
+    from analyzer.resources import DEFAULT_CORPUS_DIR
 
     model = load_model(model_dir)
     if corpus_file is not None:
-        metrics = evaluate_with_ci(model, read_records(corpus_file))
+        metrics = evaluate_with_ci(model, read_gold(corpus_file))
         if fmt == "json":
             click.echo(console.dump_json(metrics))
         else:
@@ -421,6 +523,8 @@ def predict(input_path: Path, output: Path | None, model_dir: Path | None, redac
     from analyzer.messages import text as msg
     from analyzer.model.persist import load_model
 
+    if output is not None and str(output) != "-":
+        check_output(output, [input_path])
     rows = read_passages(input_path)
     model = load_model(model_dir)
     texts = [row["text"] if isinstance(row.get("text"), str) else "" for row in rows]
@@ -516,10 +620,12 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @redact_option
 @columns_option
 @model_option
+@codebook_option
 @corrections_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
            output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
-           model_dir: Path | None, corrections_path: Path | None, no_corrections: bool) -> None:
+           model_dir: Path | None, codebook_path: Path | None, corrections_path: Path | None,
+           no_corrections: bool) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
     review, gaps, and the model's reliability per code. Corrections (corrections.jsonl beside the input, or
@@ -535,16 +641,19 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     from analyzer.errors import InputError
     from analyzer.messages import text as msg
     from analyzer.io.notes import parse_columns
+    from analyzer.codebook import load_codebook
     from analyzer.report.source import load_analysis, make_report
 
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
+    if output is not None:
+        check_output(output, inputs)
     records, file = corrections_for(corrections_path, no_corrections, inputs[0])
     with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
                                  progress.advance, corrections=records, corrections_file=file)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
-                       _mode(redact_mode, no_redact))
+                       _mode(redact_mode, no_redact), load_codebook(codebook_path))
     if fmt == "table":
         from analyzer.render.report_console import print_report
 
@@ -600,9 +709,11 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @lang_option
 @redact_option
 @model_option
+@codebook_option
 @corrections_option
 def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
-           model_dir: Path | None, corrections_path: Path | None, no_corrections: bool) -> None:
+           model_dir: Path | None, codebook_path: Path | None, corrections_path: Path | None,
+           no_corrections: bool) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
     note shows, those it does not, and the codebook's reflection question for each missing one. Corrections of
@@ -620,8 +731,10 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
     from analyzer.report.review import review_text
     from analyzer.io.documents import read_note_file
 
+    if output is not None:
+        check_output(output, [note])
     front, body = split_front_matter(read_note_file(note))
-    codebook = load_codebook()
+    codebook = load_codebook(codebook_path)
     note_id = str(front.get("note_id") or "").strip() or (Path(note).stem if note != "-" else None)
     records, file = corrections_for(corrections_path, no_corrections, note)
     result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact), note_id,
@@ -642,8 +755,12 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
         else:
             from contextlib import redirect_stdout
 
-            with output.open("w", encoding="utf-8") as fh, redirect_stdout(fh):
+            import io
+
+            buf = io.StringIO()
+            with redirect_stdout(buf):
                 print_review(result, codebook, lang, False)
+            _emit(buf.getvalue(), output)
 
 
 def main() -> None:

@@ -12,17 +12,29 @@ from analyzer.errors import CorpusError
 
 def read_second_pass(path: str | Path) -> dict[str, tuple[set[str], set[str]]]:
     """``{id: (labels, breaches)}`` from a JSONL file of an independent annotation pass."""
-    out = {}
+    from analyzer.io.documents import read_text
+
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    line_of: dict[str, int] = {}
     path = Path(path)
     if not path.is_file():
         raise CorpusError("corpus.not_found", path=str(path))
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    known = set(ALL_CODES)
+    for number, raw in enumerate(read_text(path).splitlines(), start=1):
         if raw.strip():
             try:
                 row = json.loads(raw)
-                out[str(row["id"])] = (set(row["labels"]), set(row["breaches"]))
+                key, labels, breaches = str(row["id"]), set(row["labels"]), set(row["breaches"])
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise CorpusError("corpus.malformed", problem=f"{path.name}:{number}", n=1) from None
+            unknown = sorted((labels - known) | (breaches - set(PRINCIPLE_CODES)))
+            if unknown:
+                raise CorpusError("corpus.malformed", problem=f"{path.name}:{number}: unknown codes "
+                                  f"{', '.join(map(str, unknown))}", n=1)
+            if key in out:
+                raise CorpusError("corpus.duplicate_id_in_pass", path=path.name, id=key, first=line_of[key],
+                                  line=number)
+            out[key], line_of[key] = (labels, breaches), number
     return out
 
 
@@ -44,7 +56,7 @@ def agreement(first: dict[str, tuple[set[str], set[str]]], second: dict[str, tup
     Each code is a binary decision per passage (applied codes and breaches separately). "overall" pools every
     passage × code decision; "mean" averages the per-code kappas that are defined. "exact_match" is the share
     of passages whose full label sets agree."""
-    ids = sorted(set(first) & set(second))
+    ids = sorted(set(first) & set(second))  # ids in one pass only are listed, never silently dropped
     per_code: dict[str, dict] = {}
     pooled_a: list[int] = []
     pooled_b: list[int] = []
@@ -66,4 +78,6 @@ def agreement(first: dict[str, tuple[set[str], set[str]]], second: dict[str, tup
         "mean": sum(defined) / len(defined) if defined else None,
         "exact_match": exact / len(ids) if ids else None,
         "disagreements": [i for i in ids if first[i] != second[i]],
+        "only_first": sorted(set(first) - set(second)),
+        "only_second": sorted(set(second) - set(first)),
     }

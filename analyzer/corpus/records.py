@@ -164,15 +164,28 @@ def read_records(path: str | Path, problems: list[str] | None = None) -> list[Re
     ``CorpusError`` when ``problems`` is None)."""
     collect = [] if problems is None else problems
     records: list[Record] = []
+    from analyzer.io.documents import read_text
+
     for file in corpus_files(path):
-        with file.open(encoding="utf-8") as fh:
-            for number, raw in enumerate(fh, start=1):
-                if raw.strip():
-                    rec = _parse_line(raw, file.name, number, collect)
-                    if rec is not None:
-                        records.append(rec)
+        for number, raw in enumerate(read_text(file).splitlines(), start=1):
+            if raw.strip():
+                rec = _parse_line(raw, file.name, number, collect)
+                if rec is not None:
+                    records.append(rec)
     if problems is None and collect:
         raise CorpusError("corpus.malformed", problem=collect[0], n=len(collect))
+    return records
+
+
+def read_gold(path: str | Path) -> list[Record]:
+    """Annotated passages to evaluate on: like :func:`read_records`, but an unknown code, a breach of an
+    outcome or an empty file is an error (a gold file must say what it means)."""
+    records = read_records(path)
+    problems = [p for r in records for p in _record_problems(r) if "unknown code" in p or "cannot be breached" in p]
+    if problems:
+        raise CorpusError("corpus.malformed", problem=problems[0], n=len(problems))
+    if not records:
+        raise CorpusError("corpus.empty", path=str(path))
     return records
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from analyzer.errors import AnalyzerError, InputError
+from analyzer.io.identifiers import clean_identifier
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -104,11 +106,22 @@ def _clean(value: object) -> str:
 
 
 def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch: NoteBatch) -> Note | None:
-    note_id = _clean(row.get("note_id")).strip() or fallback_id
-    text = _clean(row.get("text"))
-    worker = _clean(row.get("worker")).strip()
+    wrong = [f for f in ("text", "worker", "client", "note_id", "setting")
+             if isinstance(row.get(f), (bytes, bytearray, list, tuple, dict, set))
+             or (f == "text" and row.get(f) is not None and not isinstance(row.get(f), str) and _clean(row.get(f)).strip())]
+    note_id = fallback_id if "note_id" in wrong else (clean_identifier(_clean(row.get("note_id"))) or fallback_id)
+    if wrong:
+        batch.skipped.append(Skipped(note_id, source, "skip.text_not_text",
+                                     ", ".join(f"{f}: {type(row.get(f)).__name__}" for f in wrong)))
+        return None
+    raw_text = row.get("text")
+    text = _clean(raw_text)
+    worker = clean_identifier(_clean(row.get("worker")))
     if not text.strip():
         batch.skipped.append(Skipped(note_id, source, "skip.empty_text"))
+        return None
+    if "\x00" in text:
+        batch.skipped.append(Skipped(note_id, source, "skip.control_characters"))
         return None
     if not worker:
         batch.skipped.append(Skipped(note_id, source, "skip.missing_worker"))
@@ -118,8 +131,8 @@ def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch
     if date is None and _clean(raw_date).strip():
         batch.skipped.append(Skipped(note_id, source, "skip.bad_date", _clean(raw_date).strip()))
         return None
-    return Note(note_id, worker, _clean(row.get("client")).strip(), date, text, source,
-                _clean(row.get("setting")).strip())
+    return Note(note_id, worker, clean_identifier(_clean(row.get("client"))), date, text, source,
+                clean_identifier(_clean(row.get("setting"))))
 
 
 # tables -------------------------------------------------------------------------------------------------------
@@ -127,19 +140,21 @@ def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch
 CHUNK_ROWS = 2000
 
 
-def _table_chunks(path: Path) -> Iterator[tuple[list[str], list[dict]]]:
-    """The rows of a table in chunks of ``CHUNK_ROWS`` (memory does not grow with the file): the column names
-    and the rows as dicts. pandas is imported only for CSV and Parquet."""
-    from analyzer.io.documents import detect_encoding
-
+def _table_chunks(path: Path) -> Iterator[tuple[str, list[str], list[dict]]]:
+    """The rows of a table in chunks of ``CHUNK_ROWS`` (memory does not grow with the file): the part of the
+    table they come from ("" or a worksheet's name), the column names and the rows as dicts. pandas is
+    imported only for CSV and Parquet. Every worksheet of a workbook is read."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         import pandas as pd
 
-        for frame in pd.read_csv(path, dtype=str, keep_default_na=False, encoding=detect_encoding(path),
+        encoding, separator = _csv_dialect(path)
+        for frame in pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=separator,
                                  chunksize=CHUNK_ROWS):
-            yield [str(c) for c in frame.columns], frame.to_dict(orient="records")
+            yield "", [str(c) for c in frame.columns], frame.to_dict(orient="records")
     elif suffix in (".jsonl", ".ndjson"):
+        from analyzer.io.documents import detect_encoding
+
         with open(path, encoding=detect_encoding(path)) as fh:
             rows: list = []
             for number, line in enumerate(fh, start=1):
@@ -153,34 +168,46 @@ def _table_chunks(path: Path) -> Iterator[tuple[list[str], list[dict]]]:
                                          detail="not a JSON object") from None
                     rows.append(row)
                 if len(rows) >= CHUNK_ROWS:
-                    yield _keys(rows), rows
+                    yield "", _keys(rows), rows
                     rows = []
             if rows:
-                yield _keys(rows), rows
+                yield "", _keys(rows), rows
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
-            rows_iter = wb.active.iter_rows(values_only=True)
-            header = [str(h) if h is not None else "" for h in next(rows_iter, ())]
-            rows = []
-            for values in rows_iter:
-                rows.append(dict(zip(header, values)))
-                if len(rows) >= CHUNK_ROWS:
-                    yield header, rows
-                    rows = []
-            if rows or not header:
-                yield header, rows
+            for sheet in wb.worksheets:
+                rows_iter = sheet.iter_rows(values_only=True)
+                header = [str(h) if h is not None else "" for h in next(rows_iter, ())]
+                rows = []
+                for values in rows_iter:
+                    if any(v is not None and str(v).strip() for v in values):
+                        rows.append(dict(zip(header, values)))
+                    if len(rows) >= CHUNK_ROWS:
+                        yield sheet.title, header, rows
+                        rows = []
+                yield sheet.title, header, rows
         finally:
             wb.close()
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
         for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS):
-            yield list(batch.schema.names), batch.to_pandas().to_dict(orient="records")
+            yield "", list(batch.schema.names), batch.to_pandas().to_dict(orient="records")
     else:
         raise InputError("notes.unsupported", path=str(path))
+
+
+def _csv_dialect(path: Path) -> tuple[str, str]:
+    """Encoding and field separator of a CSV table from its head: comma, semicolon (Excel in an Indonesian
+    locale), tab or bar. A NUL byte does not make a table binary: the row holding it is skipped."""
+    from analyzer.io.documents import csv_separator, sniff_encoding
+
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    encoding = sniff_encoding(head.replace(b"\x00", b""), str(path), complete=len(head) < (1 << 16))
+    return encoding, csv_separator(head.replace(b"\x00", b"").decode(encoding, errors="replace"))
 
 
 def _keys(rows: list[dict]) -> list[str]:
@@ -189,20 +216,42 @@ def _keys(rows: list[dict]) -> list[str]:
 
 
 def iter_table(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
-    """Stream the notes of one table; a missing ``text`` or ``worker`` column is an error."""
-    offset = 0
+    """Stream the notes of one table. A missing ``text`` or ``worker`` column, or a column named by
+    ``--columns`` that the table lacks, is an error; a worksheet without them is listed as skipped (an error
+    when no worksheet has them)."""
+    offsets: dict[str, int] = {}
+    sheets: list[str] = []
+    used = False
     try:
-        for names, rows in _table_chunks(path):
+        for part, names, rows in _table_chunks(path):
+            if part and part not in offsets:
+                sheets.append(part)
             missing = [columns.get(f, f) for f in ("text", "worker") if columns.get(f, f) not in names]
+            if part and missing:
+                if part not in offsets:
+                    batch.skipped.append(Skipped(f"{path.stem}:{part}", f"{path.name}:{part}",
+                                                 "skip.sheet_without_columns", ", ".join(missing)))
+                offsets[part] = 0
+                continue
             if missing:
                 raise InputError("notes.missing_columns", path=str(path), columns=", ".join(missing),
                                  found=", ".join(map(str, names)) or "-")
-            yield from _record_notes(rows, columns, path.name, path.stem, batch, offset)
-            offset += len(rows)
+            for name, column in columns.items():
+                if column not in names:
+                    raise InputError("notes.unknown_column", field=name, column=column, path=str(path),
+                                     found=", ".join(map(str, names)) or "-")
+            used = True
+            source = f"{path.name}:{part}" if part else path.name
+            stem = f"{path.stem}-{part}" if part and len(sheets) > 1 else path.stem
+            yield from _record_notes(rows, columns, source, stem, batch, offsets.get(part, 0))
+            offsets[part] = offsets.get(part, 0) + len(rows)
     except AnalyzerError:
         raise
     except Exception as exc:  # pandas/openpyxl/pyarrow raise many types for unreadable files
         raise InputError("notes.unreadable_table", path=str(path), detail=f"{type(exc).__name__}: {exc}"[:200]) from None
+    if sheets and not used:
+        raise InputError("notes.no_sheet", path=str(path), columns=", ".join(columns.get(f, f) for f in ("text", "worker")),
+                         sheets=", ".join(sheets))
 
 
 def _record_notes(rows: Iterable[Mapping], columns: Mapping[str, str], source: str, stem: str, batch: NoteBatch,
@@ -226,8 +275,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    try:
-        meta = yaml.safe_load(match.group(1)) or {}
+    try:  # BaseLoader: every value stays text, so "2026-02-31" is a bad date to report, not a crash
+        meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError:
         return {}, text
     if not isinstance(meta, dict):
@@ -235,20 +284,26 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return {str(k).strip().lower(): v for k, v in meta.items()}, text[match.end():]
 
 
-def _sidecar(folder: Path) -> dict[str, dict]:
+def _sidecar(folder: Path) -> tuple[str | None, dict[str, dict]]:
+    """The folder's sidecar table (its name, and its rows by the ``file`` they describe), if it has one."""
     for name in SIDECAR_NAMES:
         path = folder / name
         if path.is_file():
             import pandas as pd
 
-            from analyzer.io.documents import decode_bytes
+            from analyzer.io.documents import read_text
 
-            frame = pd.read_csv(io.StringIO(decode_bytes(path.read_bytes(), str(path))), dtype=str,
-                                keep_default_na=False)
+            try:
+                frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False,
+                                    sep=None, engine="python")
+            except InputError as err:
+                raise InputError("notes.sidecar_unreadable", path=str(path), detail=err.render("en")) from None
+            except Exception as exc:  # pandas raises several types for empty or broken tables
+                raise InputError("notes.sidecar_unreadable", path=str(path), detail=type(exc).__name__) from None
             if "file" not in frame.columns:
                 raise InputError("notes.sidecar_no_file", path=str(path))
-            return {str(r["file"]): r for r in frame.to_dict(orient="records")}
-    return {}
+            return name, {str(r["file"]).strip(): r for r in frame.to_dict(orient="records")}
+    return None, {}
 
 
 def _file_note(path: Path, rel: str, columns: Mapping[str, str], sidecar: Mapping[str, dict],
@@ -272,13 +327,53 @@ def _file_note(path: Path, rel: str, columns: Mapping[str, str], sidecar: Mappin
 
 
 def iter_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
-    """Stream every note file below ``folder`` (sorted by path)."""
-    sidecar = _sidecar(folder)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES)
-    for path in files:
-        note = _file_note(path, path.relative_to(folder).as_posix(), columns, sidecar, batch)
+    """Stream every note file below ``folder`` (sorted by path). What a folder contains: note files
+    (.txt/.md/.docx) are read; the sidecar table describes them; every other file is listed as skipped; a link
+    is followed only when it stays inside the folder; a sidecar row whose file is not in the folder is listed as
+    skipped."""
+    sidecar_name, sidecar = _sidecar(folder)
+    root = folder.resolve()
+    seen: set[str] = set()
+    for path in _folder_files(folder):
+        rel = path.relative_to(folder).as_posix()
+        if rel == sidecar_name:
+            continue
+        if path.is_symlink() and root not in path.resolve().parents:
+            batch.skipped.append(Skipped(path.stem, rel, "skip.link_outside"))
+            continue
+        if path.exists() and not path.is_file():
+            batch.skipped.append(Skipped(path.stem, rel, "skip.not_regular"))
+            continue
+        if path.suffix.lower() not in NOTE_SUFFIXES:
+            batch.skipped.append(Skipped(path.stem, rel, "skip.not_a_note", path.suffix or "-"))
+            continue
+        seen.update((rel, path.name))
+        note = _file_note(path, rel, columns, sidecar, batch)
         if note is not None:
             yield note
+    for name in sidecar:
+        if name not in seen:
+            batch.skipped.append(Skipped(Path(name).stem or name, f"{sidecar_name}: {name}",
+                                         "skip.sidecar_missing_file"))
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Every entry below ``folder`` that is not a directory (files, links, pipes), sorted; linked directories
+    are not entered (a link out of the folder is listed, one inside it is reached by its real path)."""
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        for name in dirnames:
+            if (base / name).is_symlink() and folder.resolve() not in (base / name).resolve().parents:
+                out.append(base / name)
+        out.extend(base / name for name in filenames)
+    return sorted(out)
+
+
+def _is_results(path: Path) -> bool:
+    from analyzer.io.results import results_metadata
+
+    return results_metadata(path) is not None
 
 
 def _is_parquet_dataset(folder: Path) -> bool:
@@ -299,20 +394,32 @@ def iter_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = 
             raise InputError("input.not_found", path=str(path))
         if not path.is_dir() and path.suffix.lower() not in TABLE_SUFFIXES | NOTE_SUFFIXES:
             raise InputError("notes.unsupported", path=str(path))
+        if (path.is_dir() or path.suffix.lower() == ".parquet") and _is_results(path):
+            raise InputError("notes.results_with_notes", path=str(path))
     yield from _deduplicated(_notes_of(paths, columns, batch), batch)
 
 
 def _notes_of(paths: list[Path], columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
     for path in paths:
-        if path.is_dir() and _is_parquet_dataset(path):
-            stream = (note for part in sorted(path.rglob("*.parquet")) for note in iter_table(part, columns, batch))
-        elif path.is_dir():
-            stream = iter_folder(path, columns, batch)
-        elif path.suffix.lower() in TABLE_SUFFIXES:
-            stream = iter_table(path, columns, batch)
-        else:
-            stream = iter_folder_file(path, columns, batch)
-        yield from stream
+        before = len(batch.skipped)
+        found = 0
+        for note in _notes_of_one(path, columns, batch):
+            found += 1
+            yield note
+        if not found and len(batch.skipped) == before:  # neither a note nor a reason: say so
+            raise InputError("notes.empty", path=str(path))
+
+
+def _notes_of_one(path: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
+    if path.is_dir() and _is_parquet_dataset(path):
+        for part in sorted(path.rglob("*.parquet")):
+            yield from iter_table(part, columns, batch)
+    elif path.is_dir():
+        yield from iter_folder(path, columns, batch)
+    elif path.suffix.lower() in TABLE_SUFFIXES:
+        yield from iter_table(path, columns, batch)
+    else:
+        yield from iter_folder_file(path, columns, batch)
 
 
 def _deduplicated(notes: Iterable[Note], batch: NoteBatch) -> Iterator[Note]:

@@ -69,16 +69,32 @@ def _read_jsonl(text: str, path: str) -> list[tuple[int, dict]]:
 
 
 def _read_csv(text: str, path: str) -> list[tuple[int, dict]]:
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
+    """Rows of a CSV file. A quote left open, or more values than columns, is an error naming the line: it
+    would otherwise swallow or shift the following rows."""
+    from analyzer.io.documents import csv_separator
+
+    csv.field_size_limit(1 << 30)
+    reader = csv.DictReader(io.StringIO(text), delimiter=csv_separator(text), strict=True)
+    try:
+        columns = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InputError("predict.bad_csv", path=path, line=reader.line_num, detail=str(exc)) from None
     for column in ("id", "text"):
         if column not in columns:
             raise InputError("predict.missing_column", path=path, column=column,
                              columns=", ".join(columns) or "-")
     rows = []
-    for row in reader:
-        line = reader.line_num
-        row = {k: v for k, v in row.items() if k is not None}
+    previous = reader.line_num  # the row being read starts on the line after this one
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # strict: a quote never closed, or text after a closing quote
+            raise InputError("predict.bad_csv", path=path, line=previous + 1, detail=str(exc)) from None
+        if None in row:
+            raise InputError("predict.bad_csv", path=path, line=previous + 1, detail="more values than columns")
+        line, previous = previous + 1, reader.line_num
         if row.get("text") is None:
             row["text"] = ""
         _check_row(row, path, line)

@@ -156,14 +156,27 @@ def results_metadata(path: str | Path) -> dict | None:
     path = Path(path)
     if path.is_dir():
         meta_file = path / FOLDER_META_FILE
-        return json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else None
+        if not meta_file.is_file():
+            return None
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError, OSError):
+            raise InputError("results.broken", path=str(meta_file)) from None
+        if not isinstance(meta, dict):
+            raise InputError("results.broken", path=str(meta_file))
+        return meta
 
     try:
         meta = pq.ParquetFile(path).metadata.metadata or {}  # file key-value metadata
     except Exception:  # not Parquet at all
         return None
     raw = meta.get(META_KEY)
-    return json.loads(raw) if raw else None
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InputError("results.broken", path=str(path)) from None
 
 
 def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:

@@ -141,90 +141,34 @@ def render_card(meta: dict, codebook: "Codebook", extra: dict | None = None) -> 
         group_sections += "\n### Per genre (leave-one-genre-out)\n\n" + _group_table(transfer["genre"], "genre") + "\n"
     if transfer.get("style"):
         group_sections += "\n### Per style (leave-one-style-out)\n\n" + _group_table(transfer["style"], "style") + "\n"
-    return f"""# Model card: analyzer passage classifier
+    cv = {k: cv.get(k, 0) for k in ("micro_f1", "macro_f1", "breach_micro_f1", "no_code_false_positive_rate")}
+    not_measured = "" if transfer else ("\nLeave-one-genre-out and leave-one-style-out were not measured for this "
+                                        "model (`analyzer train --transfer` measures them).\n")
+    context = {
+        "headline_table": _headline_table(headline_rows(meta)), "not_measured": not_measured,
+        "contrast_line": _contrast_line(metrics.get("contrast") or {}), "group_sections": group_sections,
+        "in_style_line": in_style_line, "baseline_note": extra.get("baseline_note", ""),
+        "corpus_sha256": meta.get("corpus_sha256", ""), "training_passages": meta.get("training_passages", 0),
+        "word_ngrams": "–".join(map(str, config.get("word_ngrams") or ())), "min_df": config.get("min_df"),
+        "char_line": _char_line(config), "learner": learner, "class_weight": config.get("class_weight"),
+        "gate_threshold": meta.get("gate_threshold", 0), "seed": config.get("seed"), "versions": versions,
+        "per_code_source": per_code_source,
+        "applied_table": _table(applied_rows, ["code", "name", "precision", "recall", "F1", "passages", "threshold",
+                                               "note"]),
+        "breach_table": _table(breach_rows, ["principle", "name", "precision", "recall", "F1", "passages",
+                                             "threshold", "note"]),
+        "cv": cv, "weak_f1": WEAK_F1, "weak_support": WEAK_SUPPORT, "weak_list": weak_list,
+    }
+    return _template().render(context)
 
-*Written by `analyzer train`; do not edit by hand (retrain instead).*
 
-## Intended use
-Decision support for **supervision and reflection**: it points a supervisor or a worker to passages of
-Indonesian social-work practice writing that show one of the 16 negotiation principles (P01–P16), one of the
-four engagement outcomes (E1–E4), or a breach of a principle. Every finding is a suggestion to be read in context.
+def _template():
+    """The card's prose, ``templates/card.md.j2`` (Jinja2; figures and tables come from :func:`render_card`)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
 
-**Not for** ranking, scoring, rewarding or disciplining workers; not for decisions about clients. Notes differ in
-length and style, and a principle that is practised but not written down is invisible to the model.
-
-## Headline: how it does on writing it never saw
-
-Every figure below is measured on text whose genre, style or writer contributed nothing to the model that
-scored it (targets: micro-F1 ≥ 0.75, macro-F1 ≥ 0.70, breach F1 ≥ 0.65, no-code false-positive rate ≤ 0.10).
-In the cross-validated protocols each genre (or style) is held out in turn, a model is trained on the rest,
-and the thresholds applied to the held-out group are tuned on the other groups' held-out scores only.
-Intervals are 95% bootstrap intervals over whole documents. A missed target is stated, never lowered.
-
-{_headline_table(headline_rows(meta))}
-{"" if transfer else chr(10) + "Leave-one-genre-out and leave-one-style-out were not measured for this model (`analyzer train --transfer` measures them)." + chr(10)}{_contrast_line(metrics.get("contrast") or {})}
-{group_sections}
-Secondary, in-style figure (corpus v1 held-out batches `test.jsonl`, the same writing passes as part of the
-training data — memory of a style, not transfer): {in_style_line}.
-{extra.get('baseline_note', '')}
-## Data
-- Annotated corpus `corpora/annotated/` (SHA-256 `{meta.get('corpus_sha256', '')}`): {meta.get('training_passages', 0)}
-  training passages — corpus v1 (short passages, six writing passes) and corpus v2 (whole documents by twelve
-  writers in sixteen genres, labelled blind by readers who did not write them and adjudicated; see
-  `corpora/README.md`). `test-v2.jsonl` holds out whole writers and whole genres; `test.jsonl` the v1 sixth batches.
-- The external set `corpora/external/external.jsonl` was written by writers who never saw the corpus or the
-  guidelines, from the codebook and a genre brief alone, and labelled by an annotator who had only the codebook.
-  It is never used for training or tuning.
-- All text was written for this project (invented people and places).
-
-## Model
-- spaCy `blank("id")` tokenizer with our normalisation (informal spellings, abbreviations, negations kept); the
-  concept lexicon `lexicon.tsv` (cue words per code and breach, informal and regional variants, with who acts:
-  worker or client, and negation) adds concept tokens to each passage; then scikit-learn: word
-  {'–'.join(map(str, config.get('word_ngrams') or ()))}-gram TF-IDF (min_df {config.get('min_df')}){_char_line(config)}
-  → one-vs-rest {learner}, class_weight {config.get('class_weight')}, over 36 targets — 20 codes applied and
-  16 principles breached — plus a gate column ("any code at all").
-- Thresholds per target and the gate threshold ({meta.get('gate_threshold', 0):.2f}) are tuned on the
-  leave-one-genre-out held-out scores of the training data (never on test data), so they are chosen for genres
-  the model has not seen. A passage whose gate score is below the gate threshold gets no code. When a
-  principle's applied and breach scores both pass, only the one further above its threshold is reported.
-- Evidence: for each reported code, the 3–5 words or word pairs of the passage with the largest positive
-  contribution (TF-IDF × weight), function words and concept tokens left out.
-- Saved with skops (`model.skops`, compressed), loaded with an explicit list of trusted types. Prediction
-  uses `scoring.npz`, the same fitted numbers as NumPy arrays (no pickle; SHA-256 in `metadata.json`), and the
-  model's own copy of the lexicon (`lexicon.tsv`, SHA-256 checked). Seed {config.get('seed')}; training is
-  deterministic. Package versions: {versions}.
-
-## Per code ({per_code_source})
-
-These are the reliability figures reports show beside each code.
-
-### Applied codes
-
-{_table(applied_rows, ['code', 'name', 'precision', 'recall', 'F1', 'passages', 'threshold', 'note'])}
-
-### Breaches
-
-{_table(breach_rows, ['principle', 'name', 'precision', 'recall', 'F1', 'passages', 'threshold', 'note'])}
-
-Scores the thresholds were tuned on: micro-F1 {cv.get('micro_f1', 0):.3f}, macro-F1 {cv.get('macro_f1', 0):.3f},
-breach F1 {cv.get('breach_micro_f1', 0):.3f}, no-code false-positive rate {cv.get('no_code_false_positive_rate', 0):.3f}.
-
-## Known weaknesses
-- **Codes too weak to rely on** (transfer F1 below {WEAK_F1:.2f} or fewer than {WEAK_SUPPORT} passages):
-  {weak_list}. Reports mark them; read their findings as hints only.
-- All training text was written for this project; real agencies' notes will differ again. The external set
-  and the per-genre table show how much a new genre costs.
-- Neighbouring codes are confused more often than distant ones (P09/E2, P10/P11/P03, P06/P12, E3/E4);
-  see `notebooks/model_evaluation.ipynb`.
-- The model sees one passage at a time: behaviour spread over several passages, or implied by context, is
-  missed; irony and quoted speech of other people can be misread as the worker's own behaviour.
-- **Breaches are the weakest part** (breach F1 in the table above). Reflections are flagged as breaches both
-  when they admit one (as the guidelines ask) and when they describe a breach the worker avoided ("saya hampir
-  …, tapi saya tahan"); passages about mediating or declining to press can be flagged as the breach they
-  avoid. On the demo collection the reflective workers get more breach passages than the one whose notes were
-  written with breaches. Read every breach in context before acting on it.
-"""
+    env = Environment(loader=PackageLoader("analyzer.model", "templates"), keep_trailing_newline=True,
+                      autoescape=False, undefined=StrictUndefined)
+    return env.get_template("card.md.j2")
 
 
 def _contrast_line(contrast: dict) -> str:

@@ -2,7 +2,7 @@
 
 The estimator is pure scikit-learn — a ``Pipeline`` of a ``FeatureUnion`` (word 1–2-gram TF-IDF and
 character n-gram TF-IDF over the normalised feature text) and a ``OneVsRestClassifier`` of logistic
-regressions over 36 targets plus the gate column. spaCy runs before it (see ``text/features.py``).
+regressions over 36 targets plus the gate column. spaCy runs before it (``text/tokenizer.py``, ``feature_strings``).
 """
 
 from __future__ import annotations

@@ -109,9 +109,9 @@ def _lexicon(config: ModelConfig):
 def model_texts(texts: Sequence[str], lexicon=None) -> list[str]:
     """What the scikit-learn pipeline reads for raw passage texts: the feature strings, with the concept
     tokens appended when the model uses a lexicon (the same as ``CodeModel.predict_rows`` does on word ids)."""
-    from analyzer.text.features import feature_texts
+    from analyzer.text.tokenizer import feature_strings
 
-    strings = feature_texts(texts)
+    strings = feature_strings(texts)
     if lexicon is None:
         return strings
     from analyzer.text.lexicon import augment_text
@@ -150,12 +150,3 @@ def train(records: Sequence["Record"], config: ModelConfig = ModelConfig(),
     return model, cv
 
 
-def evaluate_model(model: CodeModel, records: Sequence["Record"]) -> dict:
-    """Metrics of ``model`` on annotated ``records`` (see ``metrics.evaluate_sets``)."""
-    from analyzer.model.metrics import evaluate_sets
-
-    from analyzer.analysis.passages import predict_passages
-
-    preds = predict_passages(model, [r.text for r in records], evidence=False)  # concept tokens added inside
-    return evaluate_sets([r.labels for r in records], [r.breaches for r in records],
-                         [p.labels for p in preds], [p.breaches for p in preds])

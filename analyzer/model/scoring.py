@@ -1,6 +1,6 @@
 """Scoring with NumPy alone: the fitted classifier's parameters as plain arrays (``scoring.npz``).
 
-The canonical model is the scikit-learn pipeline in ``model.skops`` (see ``model.py``). Prediction needs only
+The canonical model is the scikit-learn pipeline in ``model.skops`` (see ``model/config.py``). Prediction needs only
 a few of its fitted numbers — the word vocabulary and idf, the character-block idf, the weights and biases —
 so ``analyzer train`` also writes them as ``scoring.npz``, a deflated NumPy archive with no pickled objects
 (loaded with ``allow_pickle=False``: no code can run from it; its SHA-256 is checked against
@@ -472,7 +472,8 @@ class ScoringPack:
 
     def score_ids(self, indptr: "np.ndarray", ids: "np.ndarray", words: Sequence[str]) \
             -> tuple["np.ndarray", FeatureRows]:
-        """Probabilities and the word block of passages given as word ids (see :meth:`transform_ids`).
+        """Probabilities and the word block (passages × ``n_word``, the same on both routes) of passages given
+        as word ids (see :meth:`transform_ids`).
 
         A single note takes the NumPy path (:meth:`transform_ids`, then the product); a large batch computes
         the character block with SciPy sparse products, which is faster. Both give the pipeline's scores
@@ -481,7 +482,7 @@ class ScoringPack:
 
         if not self.char_ngrams or len(ids) < self.SPARSE_BATCH_WORDS:
             features = self.transform_ids(indptr, ids, words)
-            return self.predict_proba(features), features
+            return self.predict_proba(features), self._word_columns(features)
         from scipy import sparse
 
         n_docs = len(indptr) - 1
@@ -491,7 +492,15 @@ class ScoringPack:
         z = sparse.csr_matrix((val, col, word_ptr), shape=(n_docs, self.n_word)) @ self.word_weights
         z += self._char_scores_sparse(pid, strings, inverse, n_docs)
         z += self.bias
-        return _logistic(z), FeatureRows(word_ptr, col, val, (n_docs, self.n_features))
+        return _logistic(z), FeatureRows(word_ptr, col, val, (n_docs, self.n_word))
+
+    def _word_columns(self, features: FeatureRows) -> FeatureRows:
+        """The word block of a feature matrix (columns ``< n_word``), what evidence reads."""
+        import numpy as np
+
+        keep = features.indices < self.n_word
+        indptr = offsets(np.bincount(row_ids(features.indptr)[keep], minlength=features.shape[0]))
+        return FeatureRows(indptr, features.indices[keep], features.data[keep], (features.shape[0], self.n_word))
 
     def predict_proba(self, features: FeatureRows) -> "np.ndarray":
         """Probabilities (the logistic function of :meth:`decision_function`)."""

@@ -32,6 +32,7 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
     from analyzer.model.transfer import measure_transfer
     from analyzer.corpus.records import read_records
     from analyzer.errors import CorpusError
+    from analyzer.io.outputs import check_output
     from analyzer.model.classifier import CodeModel
     from analyzer.model.config import ModelConfig
     from analyzer.model.fit import _lexicon, model_texts, train
@@ -39,6 +40,7 @@ def train_and_save(corpus_dir: str | Path = DEFAULT_CORPUS_DIR, out_dir: str | P
     from analyzer.model.persist import CARD_FILE, load_model, save_model
     from analyzer.model.card import render_card, weak_codes
 
+    check_output(out_dir, [corpus_dir], folder=True)  # before minutes of training
     # Header passages (biodata lines, titles) are never scored by the analysis, so they are neither trained
     # nor evaluated on.
     records = [r for r in read_records(corpus_dir) if r.kind == "body"]

@@ -191,3 +191,7 @@ def print_agreement(data: dict, lang: str) -> None:
     fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
     out.print(f"overall {fmt(data['overall'])} · mean {fmt(data['mean'])} · exact match {fmt(data['exact_match'])}"
               f" · disagreements {len(data['disagreements'])}")
+    for key in ("only_first", "only_second"):
+        if data.get(key):
+            ids = data[key]
+            out.print(msg(f"ui.agreement.{key}", lang, n=len(ids), ids=", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")))

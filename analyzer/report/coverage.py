@@ -15,6 +15,7 @@ from analyzer.codebook import ALL_CODES, OUTCOME_CODES, PRINCIPLE_CODES
 from analyzer.messages import text as msg
 
 if TYPE_CHECKING:  # pragma: no cover
+    from analyzer.codebook import Codebook
     import pandas as pd
 
     from analyzer.io.notes import Skipped
@@ -162,11 +163,13 @@ def model_info(model_meta: dict, model_id: str = "") -> dict:
 
 
 def build_report(df: "pd.DataFrame", skipped: Sequence["Skipped"] | Iterable[dict], model: dict,
-                 lang: str = "id", by: str = "worker", filters: dict | None = None) -> dict:
-    """The full report as plain data (the documented JSON contract)."""
+                 lang: str = "id", by: str = "worker", filters: dict | None = None,
+                 codebook: "Codebook | None" = None) -> dict:
+    """The full report as plain data (the documented JSON contract); code names and prompts from ``codebook``
+    (default: the shipped one)."""
     from analyzer.codebook import load_codebook
 
-    cb = load_codebook()
+    cb = codebook or load_codebook()
     workers = [worker_summary(w, g) for w, g in sorted(df.groupby("worker"), key=lambda kv: kv[0])]
     clients = [client_summary(c, g) for c, g in sorted(df[df["client"] != ""].groupby("client"), key=lambda kv: kv[0])]
     months = [month_summary(m, g) for m, g in sorted(df.groupby("month"), key=lambda kv: kv[0])]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from analyzer.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from analyzer.codebook import Codebook
     import pandas as pd
 
 
@@ -74,13 +75,16 @@ def _corrected(analysis: Analysis, corrections: Sequence[dict] | None, file: str
 
 def make_report(analysis: Analysis, by: str = "worker", worker: str | None = None,
                 date_from: dt.date | None = None, date_to: dt.date | None = None, lang: str = "id",
-                redact_text: bool = True) -> dict:
+                redact_text: "bool | str" = True, codebook: "Codebook | None" = None) -> dict:
     """The coverage report (plain data) of an analysis, filtered by worker and dates."""
     from analyzer.report.coverage import build_report, filter_passages
     from analyzer.text.redact import mode_of, redact
 
     if date_from and date_to and date_from > date_to:
         raise InputError("report.bad_range", start=date_from.isoformat(), end=date_to.isoformat())
+    from analyzer.io.identifiers import clean_identifier
+
+    worker = clean_identifier(worker) if worker else worker
     df = filter_passages(analysis.passages, worker, date_from, date_to)
     if worker and df.empty and worker not in set(analysis.passages["worker"]):
         raise InputError("report.unknown_worker", worker=worker,
@@ -94,4 +98,4 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
     from analyzer.report.corrections import add_correction_figures
 
     return add_correction_figures(build_report(df, analysis.skipped, analysis.model, lang=lang, by=by,
-                                               filters=filters), df, analysis.corrections)
+                                               filters=filters, codebook=codebook), df, analysis.corrections)
