@@ -68,7 +68,7 @@ def coded_passage(df, note_id=None):
     return first["note_id"], int(first["passage"]), first["labels"][0]
 
 
-# --- the passage key ---------------------------------------------------------------------------------------------------
+# --- the passage key --------------------------------------------------------------------------------------------------
 
 def test_the_key_is_a_hash_of_the_masked_passage_whatever_the_results_show(results, tmp_path, notes_dir):
     masked = body_rows(results)
@@ -99,7 +99,7 @@ def test_format_1_results_are_read_with_keys_from_all_masked_text(results, tmp_p
     assert list(df["model_labels"]) == list(df["labels"]) and all(c == [] for c in df["confirmed"])
 
 
-# --- the store ---------------------------------------------------------------------------------------------------------
+# --- the store --------------------------------------------------------------------------------------------------------
 
 def test_store_appends_undoes_and_keeps_history(tmp_path):
     path = tmp_path / "sub" / "corrections.jsonl"
@@ -149,7 +149,7 @@ def test_a_duplicate_id_is_refused(tmp_path):
         read_corrections(path)
 
 
-# --- applying ----------------------------------------------------------------------------------------------------------
+# --- applying ---------------------------------------------------------------------------------------------------------
 
 def rows_of(*passages):
     """Rows (passage, start, end, kind, key, model labels, model breaches) of one note."""
@@ -270,7 +270,8 @@ def test_confirm_and_breach(work):
     (["{note}", "x", "--add", "P01"], "Error: PASSAGE must be a passage number (0, 1, 2, …), not 'x'."),
     (["{note}", "{passage}", "--add", "P17"], "Error: unknown code 'P17'."),
     (["{note}", "{passage}", "--add", "E1", "--breach"], "Error: E1 is an engagement outcome and cannot be breached"),
-    (["{note}", "{passage}", "--confirm", "{absent}"], "Error: passage {passage} of note {note} does not have {absent}"),
+    (["{note}", "{passage}", "--confirm", "{absent}"],
+     "Error: passage {passage} of note {note} does not have {absent}"),
     (["{note}", "{passage}", "--add", "P01", "--remove", "P02"], "Error: give one action only"),
     (["{note}", "--add", "P01"], "Error: a correction needs NOTE_ID and PASSAGE"),
     (["--undo", "abc"], "Error: no correction with the id abc in"),
@@ -292,7 +293,8 @@ def test_correct_needs_a_results_file(tmp_path):
         f"{tmp_path / 'none.parquet'}."
     (tmp_path / "x.parquet").write_text("not parquet")
     result = invoke("correct", tmp_path / "x.parquet", "N1", "1", "--add", "P01", "--lang", "en")
-    assert result.output.splitlines()[0] == f"Error: {tmp_path / 'x.parquet'} is not a results file of 'analyzer analyze'."
+    assert result.output.splitlines()[0] == \
+        f"Error: {tmp_path / 'x.parquet'} is not a results file of 'analyzer analyze'."
 
 
 def test_report_with_a_missing_or_broken_corrections_file(work, tmp_path):
@@ -306,7 +308,7 @@ def test_report_with_a_missing_or_broken_corrections_file(work, tmp_path):
     assert result.output.splitlines()[0].startswith(f"Error: corrections file {broken} line 1: invalid JSON")
 
 
-# --- stale corrections after the notes changed; analyze and review apply corrections ---------------------------------
+# --- stale corrections after the notes changed; analyze and review apply corrections ----------------------------------
 
 def test_analyze_applies_corrections_and_lists_stale_ones(tmp_path, notes_dir, results):
     notes = tmp_path / "notes"

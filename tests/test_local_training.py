@@ -52,7 +52,7 @@ def small_corpus(tmp_path_factory):
     return folder
 
 
-# --- the labelled passages ---------------------------------------------------------------------------------------------
+# --- the labelled passages --------------------------------------------------------------------------------------------
 
 def test_labelled_passages_from_jsonl(agency_file, agency):
     records = read_labelled(agency_file)
@@ -74,7 +74,8 @@ def test_a_malformed_labels_file_is_refused(tmp_path, content, message):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_labelled(path)
-    assert str(err.value).startswith(f"{'labels file ' if 'line' in message else ''}{path}") and message in str(err.value)
+    assert str(err.value).startswith(f"{'labels file ' if 'line' in message else ''}{path}")
+    assert message in str(err.value)
 
 
 def test_labelled_passages_from_results_are_the_passages_labelled_whole(tmp_path):
@@ -100,7 +101,7 @@ def test_labelled_passages_from_results_are_the_passages_labelled_whole(tmp_path
         read_labelled(out, corrections[2:])
 
 
-# --- training ------------------------------------------------------------------------------------------------------
+# --- training ---------------------------------------------------------------------------------------------------------
 
 def test_local_training_learns_the_agency_passages_and_reports_reliability(small_model, sample_records, agency):
     from analyzer.model.config import ModelConfig
@@ -165,9 +166,12 @@ def test_train_add_writes_a_local_model_used_everywhere_with_model(tmp_path, age
 
 
 @pytest.mark.parametrize("args, first_line", [
-    (["--add", "{labels}"], "Error: train --add needs --out FOLDER: the shipped model is never replaced by a local one."),
-    (["--add", "{labels}", "--out", str(DEFAULT_MODEL_DIR)], f"Error: --out {DEFAULT_MODEL_DIR} is the shipped model's"),
-    (["--add", "{labels}", "--out", "{tmp}/m", "--transfer"], "Error: --transfer measures the shipped model and does not"),
+    (["--add", "{labels}"],
+     "Error: train --add needs --out FOLDER: the shipped model is never replaced by a local one."),
+    (["--add", "{labels}", "--out", str(DEFAULT_MODEL_DIR)],
+     f"Error: --out {DEFAULT_MODEL_DIR} is the shipped model's"),
+    (["--add", "{labels}", "--out", "{tmp}/m", "--transfer"],
+     "Error: --transfer measures the shipped model and does not"),
     (["--add", "{tmp}/none.jsonl", "--out", "{tmp}/m"], "Error: labels file not found: {tmp}/none.jsonl."),
     (["--add", "{few}", "--out", "{tmp}/m"], "Error: only 3 labelled passages; local training needs at least 10."),
 ])

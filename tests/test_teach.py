@@ -4,7 +4,6 @@ the tool would, ``analyzer import`` into corrections, and ``analyzer report`` wi
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import uuid
@@ -102,7 +101,7 @@ def check_figures(before, after, edits, change):
     assert after["totals"]["findings_confirmed"] >= sum(len(e[3]) + len(e[4]) for e in edits)
 
 
-# --- how each tool hands the labels back -----------------------------------------------------------------------------
+# --- how each tool hands the labels back ------------------------------------------------------------------------------
 
 def label_studio(out, edits, tmp_path):
     tasks = json.loads((out / "label_studio_tasks.json").read_text(encoding="utf-8"))
@@ -251,6 +250,11 @@ def test_round_trip_export_label_import_report(work, tmp_path, fmt, schema):
     after = report(work)
     check_figures(before, after, edits, change)
     assert after["corrections"]["applied"] == n and after["corrections"]["stale"] == []
+    import jsonschema
+
+    from analyzer.resources import REPO_ROOT
+
+    jsonschema.validate(after, json.loads((REPO_ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8")))
 
 
 def test_import_refuses_unknown_labels_naming_them(work, tmp_path):
@@ -288,10 +292,10 @@ def test_import_lists_passages_whose_text_no_longer_matches(work, tmp_path):
 
 
 @pytest.mark.parametrize("case, first_line", [
-    ("export_to_file", "Error: {out} is a file; -o must be a folder to write the export's files into."),
+    ("export_to_file", "Error: the output {out} exists and is not a folder; give another folder name."),
     ("export_missing", "Error: file not found: {missing}."),
-    ("import_over_input", "Error: {labels} is an input of the import; -o must be the corrections file "
-                          "(corrections.jsonl)."),
+    ("import_over_input", "Error: the output {labels} is the input {labels} (or lies inside it); input files are "
+                          "never written over."),
     ("import_not_results", "Error: {labels} is not a results file of 'analyzer analyze'."),
     ("suggest_to_alone", "Error: --to and -o go together: --to label-studio -o FOLDER."),
     ("suggest_other_model", "Error: the results file {work} was made with model"),
@@ -319,7 +323,7 @@ def test_bad_input_of_export_import_suggest(work, tmp_path, case, first_line):
     assert result.output.splitlines()[0].startswith(expected), result.output
 
 
-# --- suggest -----------------------------------------------------------------------------------------------------------
+# --- suggest ----------------------------------------------------------------------------------------------------------
 
 def frame(rows):
     """A passage table with every score at 0 except the ones given: rows of (note, worker, text, {column: score})."""

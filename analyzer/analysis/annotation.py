@@ -199,27 +199,15 @@ def default_schema() -> Path | None:
     return path if path.is_file() else None
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
 def write_export(files: Mapping[str, bytes], out_dir: str | Path, inputs: Sequence[str | Path]) -> list[Path]:
-    """Write an export's files into the folder ``out_dir`` (created if needed), each atomically; refuses to write
-    over an input."""
-    from analyzer.errors import InputError
+    """Write an export's files into the folder ``out_dir`` (created if needed, checked by ``io.outputs``: never an
+    input), each atomically."""
     from analyzer.io import atomic
+    from analyzer.io.outputs import check_output
 
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError("export.out_not_folder", path=str(out))
-    targets = [out / name for name in files]
-    for target in targets:
-        if any(_same(target, Path(p)) for p in inputs):
-            raise InputError("export.overwrites_input", path=str(target))
+    out = check_output(out_dir, inputs, folder=True)
     out.mkdir(parents=True, exist_ok=True)
+    targets = [check_output(out / name, inputs) for name in files]
     for target, content in zip(targets, files.values()):
         atomic.write_bytes(target, content)
     return targets
@@ -227,12 +215,16 @@ def write_export(files: Mapping[str, bytes], out_dir: str | Path, inputs: Sequen
 
 def export_file(results, fmt: str, out_dir, codebook: "Codebook", *, mode: str = "all", lang: str = "id",
                 schema: str | Path | None = None, corrections: Sequence[dict] | None = None,
-                select: set[tuple[str, int]] | None = None, inputs: Sequence[str | Path] = ()) -> tuple[list[Path], int, int]:
+                select: set[tuple[str, int]] | None = None,
+                inputs: Sequence[str | Path] = ()) -> tuple[list[Path], int, int]:
     """``analyzer export``: the body passages of a results file (corrections applied) in ``fmt``, written into
     ``out_dir``; returns (files, passages, notes)."""
     from analyzer.analysis.corrections import apply_corrections, read_results_file
 
+    from analyzer.io.outputs import check_output
+
     df, meta = read_results_file(results)
+    check_output(out_dir, [results, *inputs], folder=True)  # before any work
     if corrections:
         df, _ = apply_corrections(df, corrections)
     files = export_results(df, fmt, codebook, mode=mode, stored_mode=meta.get("redacted", True), lang=lang,
@@ -251,13 +243,10 @@ def import_file_into(path, results, out, codebook: "Codebook", *, by: str | None
     """``analyzer import``: the labels of an annotation tool's export of ``results``, added to the corrections
     file ``out`` as ``label`` corrections; returns what was imported and the file."""
     from analyzer.analysis.corrections import read_results_file
-    from analyzer.errors import InputError
     from analyzer.io.corrections import append
+    from analyzer.io.outputs import check_output
 
-    out = Path(out)
-    for given in (path, results):
-        if _same(out, Path(given)):
-            raise InputError("import.overwrites_input", path=str(out))
+    out = check_output(out, [path, results])
     df, meta = read_results_file(results)
     imported = import_labels(path, df, codebook, stored_mode=meta.get("redacted", True), by=by,
                              schema=schema)

@@ -190,16 +190,6 @@ def apply_to_columns(columns: dict, corrector: Corrector) -> None:
             columns["labels"][i], columns["breaches"][i], columns["confirmed"][i] = lab, bre, con
 
 
-def load_corrector(path, explicit: bool = False) -> Corrector:
-    """A corrector for the corrections file ``path`` (None: no corrections). A file named on the command line
-    (``explicit``) must exist; the default one beside the results may be missing."""
-    from analyzer.io.corrections import read_corrections
-
-    if path is None:
-        return Corrector([])
-    return Corrector(read_corrections(path, missing_ok=not explicit), str(path))
-
-
 # --- making and listing corrections (``analyzer correct``) -----------------------------------------------------------
 
 def make_correction(df: "pd.DataFrame", records: Sequence[dict], note_id: str, passage: int, action: str,
@@ -284,8 +274,10 @@ def correct(results, corrections_path, note_id: str, passage: str | int, action:
     """``analyzer correct``: check a correction against the results and add it to the corrections file (created
     when missing); returns it."""
     from analyzer.io.corrections import CorrectionsError, append, read_corrections
+    from analyzer.io.outputs import check_output
 
     df, _ = read_results_file(results)
+    check_output(corrections_path, [results])
     text = str(passage).strip()
     if not (text.isascii() and text.isdigit()):
         raise CorrectionsError("corrections.bad_passage", passage=passage)

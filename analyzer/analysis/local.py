@@ -123,7 +123,6 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
     cache keeps the model's own results).
     """
     from analyzer.analysis.corrections import Corrector, apply_to_columns
-
     from analyzer.analysis.passages import model_id as get_model_id
     from analyzer.io.notes import NoteBatch, iter_notes
     from analyzer.io.outputs import check_output

@@ -61,7 +61,7 @@ def correct(results: Path, note_id: str | None, passage: str | None, add_code: s
     if len(actions) + bool(undo_id) > 1:
         raise InputError("corrections.one_action")
     if undo_id:
-        record = undo(file, undo_id, by or default_person())
+        undo(file, undo_id, by or default_person())
         click.echo(msg("ui.correct.undone", lang, id=undo_id, path=file))
         return
     if not actions:

@@ -232,6 +232,9 @@ def train_local_and_save(labels: str | Path, out_dir: str | Path, corrections: S
     out = Path(out_dir)
     if out.resolve() == Path(base_dir or DEFAULT_MODEL_DIR).resolve() or out.resolve() == DEFAULT_MODEL_DIR.resolve():
         raise InputError("local.out_is_base", path=str(out))
+    from analyzer.io.outputs import check_output
+
+    check_output(out, [labels, corpus_dir or DEFAULT_CORPUS_DIR, base_dir or DEFAULT_MODEL_DIR], folder=True)
     local = read_labelled(labels, corrections)
     base = load_model(base_dir)
     corpus_dir = corpus_dir or DEFAULT_CORPUS_DIR
