@@ -361,3 +361,25 @@ def test_review_applies_the_corrections_of_its_note(tmp_path, results):
     assert "P14 Appreciating positive action [confirmed]" in terminal.output
     plain = json.loads(invoke("review", note, "--format", "json", "--no-corrections").output)
     assert code in next(p for p in plain["passages"] if p["index"] == passage)["labels"]
+
+
+def test_every_message_of_the_teaching_commands_exists_in_both_languages_and_is_used(repo_root):
+    import re
+
+    from analyzer.messages import _catalog
+
+    prefixes = ("corrections.", "local.", "suggest.", "ui.correct.", "ui.export.", "ui.import.", "ui.suggest.",
+                "ui.train.local")
+    catalog = {k: v for k, v in _catalog().items() if k.startswith(prefixes)}
+    assert all(entry.get("id") and entry.get("en") for entry in catalog.values())
+    modules = ["io/corrections.py", "analysis/corrections.py", "analysis/annotation.py", "analysis/suggest.py",
+               "model/local.py", "cli/teach.py", "cli/commands.py", "render/review_console.py",
+               "render/corrections_console.py"]
+    source = "".join((repo_root / "analyzer" / m).read_text(encoding="utf-8") for m in modules)
+    used = {k for k in re.findall(r'["\']([a-z_]+\.[a-z0-9_.]*[a-z0-9_])["\']', source) if k.startswith(prefixes)}
+    used.discard("corrections.jsonl")  # the file name
+    used |= {f"corrections.status.{s}" for s in ("applied", "moved", "stale", "absent", "undone", "undo")}
+    used |= {f"corrections.reason.{r}" for r in ("text_changed", "passage_gone")}
+    used |= {f"ui.correct.action.{a}" for a in ("add", "reject", "confirm")}
+    assert sorted(used - set(catalog)) == []
+    assert sorted(set(catalog) - used) == [], "messages nobody uses"
