@@ -38,6 +38,8 @@ def _walk(folder):
 
 
 _DATA_VERSION: str | None = None
+# What a cached payload holds: 2 adds ``text_sha256`` (issue 16). A payload of another version is never reused.
+PAYLOAD_VERSION = 2
 
 
 class ResultCache:
@@ -55,7 +57,8 @@ class ResultCache:
     def key(text: str, redact_text: "bool | str") -> str:
         from analyzer.text.redact import mode_of
 
-        return hashlib.sha256(f"{mode_of(redact_text)}\0{_data_version()}\0{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{mode_of(redact_text)}\0{_data_version()}\0{PAYLOAD_VERSION}\0{text}"
+                              .encode("utf-8")).hexdigest()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list[dict]]:
         out = {}

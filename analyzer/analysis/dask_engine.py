@@ -36,10 +36,13 @@ def _worker_model(payload: dict):
     return _MODELS[key]
 
 
-def analyze_partition(notes: list[dict], payload: dict, redact_text: bool, part_path: str) -> tuple[int, int]:
-    """Analyse one partition of notes on a worker and write it as a Parquet part; returns (notes, passages)."""
+def analyze_partition(notes: list[dict], payload: dict, redact_text: bool, part_path: str,
+                      corrections: list[dict] | None = None) -> tuple[int, int, dict]:
+    """Analyse one partition of notes on a worker, apply the partition's ``corrections`` and write it as a
+    Parquet part; returns (notes, passages, what the corrections did)."""
     import datetime as dt
 
+    from analyzer.analysis.corrections import Corrector, apply_to_columns
     from analyzer.analysis.passages import analyze_texts
     from analyzer.io.notes import Note
     from analyzer.io.results import result_columns, write_part
@@ -47,7 +50,11 @@ def analyze_partition(notes: list[dict], payload: dict, redact_text: bool, part_
     model = _worker_model(payload)
     objs = [Note(**{**n, "date": dt.date.fromisoformat(n["date"]) if n["date"] else None}) for n in notes]
     payloads = analyze_texts([n.text for n in objs], model, redact_text)
-    return len(objs), write_part(result_columns(objs, payloads), part_path)
+    columns = result_columns(objs, payloads)
+    corrector = Corrector(corrections or [])
+    apply_to_columns(columns, corrector)
+    state = {"applied": corrector.applied, "stale": corrector.stale, "seen": sorted(corrector.seen)}
+    return len(objs), write_part(columns, part_path), state
 
 
 def model_payload(model_dir: str | Path | None) -> dict:
@@ -81,9 +88,12 @@ def _check_address(address: str) -> None:
 
 def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | Path | None = None,
              columns: Mapping[str, str] | None = None, redact_text: bool = True, scheduler: str | None = None,
-             partition_notes: int = PARTITION_NOTES, n_workers: int | None = None) -> RunSummary:
-    """Analyse notes on a Dask cluster (``scheduler`` address, or a LocalCluster) into the folder ``output``."""
+             partition_notes: int = PARTITION_NOTES, n_workers: int | None = None, corrections=None) -> RunSummary:
+    """Analyse notes on a Dask cluster (``scheduler`` address, or a LocalCluster) into the folder ``output``;
+    ``corrections`` (an ``analysis.corrections.Corrector``) are applied on the workers, partition by partition."""
     from distributed import Client, LocalCluster, as_completed
+
+    from analyzer.analysis.corrections import Corrector
 
     from analyzer.errors import InputError
     from analyzer.io.notes import NoteBatch, iter_notes
@@ -97,6 +107,7 @@ def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | P
     if scheduler is not None:
         _check_address(scheduler)
     payload = model_payload(model_dir)
+    corrector = corrections if corrections is not None else Corrector([])
     with atomic_path(output, directory=True) as work:
         cluster = None if scheduler else LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1,
                                                      processes=True, dashboard_address=None,
@@ -118,13 +129,17 @@ def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | P
                 def submit(part: list[dict], index: int) -> None:
                     nonlocal in_flight
                     path = str(work / f"part-{index:05d}.parquet")
-                    pending.add(client.submit(analyze_partition, part, shipped, redact_text, path, pure=False))
+                    mine = [c for n in part for c in corrector.by_note.get(n["note_id"], [])]
+                    pending.add(client.submit(analyze_partition, part, shipped, redact_text, path, mine, pure=False))
                     in_flight += 1
 
                 def drain(until: int) -> None:
                     nonlocal in_flight
                     while in_flight > until:
-                        n_notes, n_rows = next(pending).result()
+                        n_notes, n_rows, state = next(pending).result()
+                        corrector.applied.update(state["applied"])
+                        corrector.stale.extend(state["stale"])
+                        corrector.seen.update(state["seen"])
                         summary.notes += n_notes
                         summary.passages += n_rows
                         in_flight -= 1
@@ -143,7 +158,10 @@ def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | P
                 drain(0)
                 summary.skipped = batch.skipped
             summary.analysed = summary.notes
-            write_folder_metadata(work, run_metadata(payload["model_id"], redact_text, summary.skipped))
+            metadata = run_metadata(payload["model_id"], redact_text, summary.skipped)
+            if corrector.records:
+                summary.corrections = metadata["corrections"] = corrector.summary().to_dict()
+            write_folder_metadata(work, metadata)
         finally:
             if cluster is not None:
                 cluster.close()

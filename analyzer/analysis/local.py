@@ -34,6 +34,7 @@ class RunSummary:
     passages: int = 0
     skipped: list = field(default_factory=list)
     model_id: str = ""
+    corrections: dict | None = None  # ``CorrectionSummary.to_dict()`` when a corrections file was applied
 
 
 COLLECT_AFTER = 20_000  # allocations between young-generation collections during a run (Python's default: 700)
@@ -113,12 +114,15 @@ def _split(items: list, parts: int) -> list[list]:
 def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | Path | None = None,
               columns: Mapping[str, str] | None = None, redact_text: "bool | str" = True, jobs: int | None = None,
               cache: str | Path | None | bool = None, chunk_notes: int = CHUNK_NOTES,
-              progress: Callable[[int, int | None], None] | None = None) -> RunSummary:
+              progress: Callable[[int, int | None], None] | None = None, corrections=None) -> RunSummary:
     """Analyse notes from ``paths`` into the Parquet file ``output`` (see the module docstring).
 
     ``jobs``: worker processes (default: all cores; 1 runs in this process). ``cache``: the cache file
-    (default: ``OUTPUT.cache.sqlite``; ``False`` disables caching).
+    (default: ``OUTPUT.cache.sqlite``; ``False`` disables caching). ``corrections``: an
+    ``analysis.corrections.Corrector`` whose corrections are applied to every chunk before it is written (the
+    cache keeps the model's own results).
     """
+    from analyzer.analysis.corrections import Corrector, apply_to_columns
     from analyzer.analysis.passages import model_id as get_model_id
     from analyzer.io.notes import NoteBatch, iter_notes
     from analyzer.io.outputs import check_output
@@ -127,6 +131,7 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
 
     output = check_output(output, paths)
     cache_file = None if cache is False else check_output(Path(cache) if cache else default_cache_path(output), paths)
+    corrector = corrections if corrections is not None else Corrector([])
     jobs = max(1, jobs or os.cpu_count() or 1)
     model = load_model(model_dir)
     summary = RunSummary(output=output, model_id=get_model_id(model))
@@ -155,14 +160,19 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
                     if store:
                         store.put_many(fresh)
                     found.update(fresh)
-                summary.passages += writer.write(result_columns(chunk, [found[k] for k in keys]))
+                columns = result_columns(chunk, [found[k] for k in keys])
+                apply_to_columns(columns, corrector)
+                summary.passages += writer.write(columns)
                 summary.notes += len(chunk)
                 summary.analysed += len(todo)
                 summary.cached += len(chunk) - len(todo)
                 if progress:
                     progress(summary.notes, None)
         summary.skipped = batch.skipped
-        writer.finish(run_metadata(summary.model_id, redact_text, batch.skipped))
+        metadata = run_metadata(summary.model_id, redact_text, batch.skipped)
+        if corrector.records:
+            summary.corrections = metadata["corrections"] = corrector.summary().to_dict()
+        writer.finish(metadata)
     finally:
         writer.abort()
         if pool is not None:

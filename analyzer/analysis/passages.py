@@ -22,9 +22,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from analyzer.io.notes import Note
 
 def model_id(model: "CodeModel") -> str:
-    """A short fingerprint of a model (its thresholds, targets and corpus hash) for caches and reports."""
-    payload = json.dumps({k: model.metadata.get(k) for k in ("thresholds", "gate_threshold", "targets", "corpus_sha256")},
-                         sort_keys=True)
+    """A short fingerprint of a model (its thresholds, targets and corpus hash, and for a model trained on an
+    agency's labels the hash of those) for caches and reports."""
+    fields = {k: model.metadata.get(k) for k in ("thresholds", "gate_threshold", "targets", "corpus_sha256")}
+    if "local_sha256" in model.metadata:
+        fields["local_sha256"] = model.metadata["local_sha256"]
+    payload = json.dumps(fields, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
@@ -35,9 +38,10 @@ def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: "bool |
     For each text: its passages (segmented, or the whole text as one body passage with ``whole=True``) →
     scores → decisions → evidence → redaction, once. A passage is a dict: ``passage`` (index), ``start``,
     ``end`` (offsets in the text), ``kind``, ``text`` (masked by ``redact_text``), ``labels``, ``breaches``,
-    ``evidence`` (code → terms, masked words left out) and ``scores`` (a list in ``SCORE_COLUMNS`` order;
-    zeros for header passages, which are not classified). Plain data, so it can be cached and shipped between
-    processes.
+    ``evidence`` (code → terms, masked words left out), ``scores`` (a list in ``SCORE_COLUMNS`` order;
+    zeros for header passages, which are not classified) and ``text_sha256``, the key corrections are matched on
+    (:func:`passage_key`; None for ``whole`` texts not masked with ``all``, which no correction can refer to).
+    Plain data, so it can be cached and shipped between processes.
 
     >>> from analyzer.model.persist import load_model
     >>> (p,), = analyze_texts(["Saya dengarkan cerita Ibu A sampai selesai."], load_model())
@@ -46,7 +50,7 @@ def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: "bool |
     """
     import numpy as np
 
-    from analyzer.text.redact import redact_passages, redact_terms
+    from analyzer.text.redact import mode_of, redact_passages, redact_terms
 
     units = _whole_texts(texts) if whole else _segmented(texts)
     body = np.flatnonzero(np.asarray(units.kind) == "body")
@@ -59,14 +63,22 @@ def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: "bool |
         bounds[note].append((start, end))
     shown: list[str] = []
     hidden: list[frozenset] = []
+    keys: list[str | None] = []
+    masked_all = mode_of(redact_text) == "all"
     for text, spans in zip(texts, bounds):
         s, h = redact_passages(text, spans, redact_text)
         shown += s
         hidden += h
+        if masked_all:
+            keys += [passage_key(t) for t in s]
+        elif whole:
+            keys += [None] * len(s)
+        else:  # the key is always taken on fully masked text, whatever the results show
+            keys += [passage_key(t) for t in redact_passages(text, spans, "all")[0]]
     zeros = [0.0] * len(SCORE_COLUMNS)
     out: list[list[dict]] = [[] for _ in texts]
-    for note, index, start, end, kind, text, i, hide in zip(units.note, units.index, units.start, units.end,
-                                                            units.kind, shown, position.tolist(), hidden):
+    for note, index, start, end, kind, text, i, hide, key in zip(units.note, units.index, units.start, units.end,
+                                                                 units.kind, shown, position.tolist(), hidden, keys):
         scored = i >= 0
         out[note].append({
             "passage": index, "start": start, "end": end, "kind": kind, "text": text,
@@ -75,8 +87,20 @@ def analyze_texts(texts: Sequence[str], model: "CodeModel", redact_text: "bool |
             "evidence": {k: redact_terms(v, hide, redact_text) for k, v in preds.evidence[i].items()}
             if scored else {},
             "scores": preds.scores[i] if scored else zeros,
+            "text_sha256": key,
         })
     return out
+
+
+def passage_key(masked_text: str) -> str:
+    """The key a correction is matched on: SHA-256 (hex) of the passage text masked with ``all`` in the context
+    of its note. Masked text, so the key reveals nothing the exported text does not (a hash of the raw text
+    could be reversed by trying the names of a list); it changes whenever the passage's words change.
+
+    >>> passage_key("Saya dengarkan [NAMA-1].")[:12]
+    'df11f103b5c5'
+    """
+    return hashlib.sha256(masked_text.encode("utf-8")).hexdigest()
 
 
 class _Units(NamedTuple):

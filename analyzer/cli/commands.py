@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from analyzer import __version__
+from analyzer.cli.corrections_opts import corrections_for, corrections_option, echo_summary
 from analyzer.errors import AnalyzerError
 from analyzer.io.atomic import atomic_path, write_bytes
 from analyzer.io.outputs import check_output
@@ -387,20 +388,43 @@ class _Progress:
 @click.option("--transfer/--no-transfer", default=False, show_default=True,
               help="Also measure leave-one-genre-out and leave-one-style-out (about 20 more fits; the shipped "
                    "model's card is written with it).")
+@click.option("--add", "labels_path", type=click.Path(path_type=Path), default=None,
+              help="Your agency's labelled passages: a results file whose passages were labelled in an annotation "
+                   "tool and imported (analyzer import), or JSONL lines {text, labels, breaches[, note_id]}. "
+                   "Trains a local model on the corpus plus them (needs --out).")
+@click.option("--weight", type=click.IntRange(1, 50), default=3, show_default=True,
+              help="With --add: how many times each of your passages counts beside a corpus passage.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True,
+              help="With --add: cross-validation folds over your notes for the local reliability figures.")
+@click.option("--base", "base_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --add: the model whose configuration and thresholds the local model keeps "
+                   "(default: analyzer/data/model).")
+@corrections_option
 @lang_option
-def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bool, lang: str) -> None:
+def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bool, labels_path: Path | None,
+          weight: int, folds: int, base_dir: Path | None, corrections_path: Path | None, no_corrections: bool,
+          lang: str) -> None:
     """Train the passage classifier on every corpus file except the test*.jsonl files, tune per-code
     thresholds by cross-validation over genres and styles, evaluate on the held-out writers and genres
     (test-v2.jsonl), the in-style split (test.jsonl), the external set and the contrast set, and write
-    model.skops, scoring.npz, lexicon.tsv, metadata.json and MODEL_CARD.md.
+    model.skops, scoring.npz, lexicon.tsv, metadata.json and MODEL_CARD.md. With --add, train a local model on
+    the corpus plus your agency's labelled passages, measure it on them by cross-validation grouped by note,
+    and write its card with the local reliability per code beside the shipped figures; use it everywhere with
+    --model DIR.
 
     \b
-    Example:
+    Examples:
       analyzer train --corpus corpora/annotated --out analyzer/data/model --transfer
+      analyzer train --add hasil.parquet --out model-lokal
     """
     from analyzer.messages import text as msg
     from analyzer.resources import DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR
     from analyzer.model.training import train_and_save
+
+    if labels_path is not None:
+        _train_local(labels_path, out_dir, corpus_dir, base_dir, weight, folds, transfer, corrections_path,
+                     no_corrections, lang)
+        return
 
     with _Progress() as progress:
         result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress.step,
@@ -412,6 +436,26 @@ def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bo
                    micro=first["micro_f1"],
                    macro=first["macro_f1"], breach=first["breach_micro_f1"],
                    fpr=first["no_code_false_positive_rate"]))
+
+
+def _train_local(labels_path: Path, out_dir: Path | None, corpus_dir: Path | None, base_dir: Path | None, weight: int,
+                 folds: int, transfer: bool, corrections_path: Path | None, no_corrections: bool, lang: str) -> None:
+    from analyzer.errors import InputError
+    from analyzer.messages import text as msg
+    from analyzer.model.local import train_local_and_save
+
+    if out_dir is None:
+        raise InputError("local.needs_out")
+    if transfer:
+        raise InputError("local.no_transfer")
+    records, _ = corrections_for(corrections_path, no_corrections, labels_path)
+    with _Progress() as progress:
+        result = train_local_and_save(labels_path, out_dir, records, weight, folds, base_dir, corpus_dir,
+                                      progress.step)
+    local = result.metadata["metrics"]["local"]
+    click.echo(msg("ui.train.local_done", lang, path=result.out_dir, n=local["passages"], notes=local["notes"],
+                   folds=local["folds"], micro=local["cv"]["micro_f1"], macro=local["cv"]["macro_f1"],
+                   base_micro=local["base"]["micro_f1"], base_macro=local["base"]["macro_f1"]))
 
 
 @cli.command()
@@ -521,28 +565,34 @@ def columns_option(func):
               help="Run on this machine, or on a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
+@corrections_option
 @lang_option
 def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, model_dir: Path | None,
             redact_mode: str, no_redact: bool, jobs: int | None, cache_path: Path | None, no_cache: bool, engine: str,
-            scheduler: str | None, lang: str) -> None:
+            scheduler: str | None, corrections_path: Path | None, no_corrections: bool, lang: str) -> None:
     """Analyse NOTES (tables: .csv .xlsx .jsonl .parquet; folders of .txt .md .docx; single note files) and
     write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Streams in
     chunks with bounded memory, uses all cores, re-analyses only notes whose text changed since the last run,
     and writes atomically. Notes that cannot be analysed are kept in the results' list of skipped notes.
+    Corrections (corrections.jsonl beside OUTPUT, or --corrections) win over the model; stale ones are listed.
 
     \b
     Examples:
       analyzer analyze corpora/demo/notes -o hasil.parquet
       analyzer analyze notes.parquet -o hasil/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
+    from analyzer.analysis.corrections import Corrector
     from analyzer.messages import text as msg
     from analyzer.io.notes import parse_columns
 
     columns = parse_columns(columns_spec)
+    records, file = corrections_for(corrections_path, no_corrections, output)
+    corrector = Corrector(records or [], file)
     if engine == "dask":
         from analyzer.analysis.dask_engine import run_dask
 
-        summary = run_dask(notes, output, model_dir, columns, _mode(redact_mode, no_redact), scheduler)
+        summary = run_dask(notes, output, model_dir, columns, _mode(redact_mode, no_redact), scheduler,
+                           corrections=corrector)
     else:
         from analyzer.analysis.local import run_local
 
@@ -550,11 +600,12 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 
         with _Progress(msg("ui.analyze.progress", lang), bar=True, total=count_notes(notes)) as progress:
             summary = run_local(notes, output, model_dir, columns, _mode(redact_mode, no_redact), jobs,
-                                False if no_cache else cache_path, progress=progress.advance)
+                                False if no_cache else cache_path, progress=progress.advance, corrections=corrector)
     click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
                    skipped=len(summary.skipped), path=output), err=True)
     if engine == "local" and not no_cache:
         click.echo(msg("ui.analyze.cache", lang, analysed=summary.analysed, cached=summary.cached), err=True)
+    echo_summary(summary.corrections, lang)
 
 
 @cli.command()
@@ -580,12 +631,15 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @columns_option
 @model_option
 @codebook_option
+@corrections_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
            output: Path | None, case_key: str, csv_dialect: str, lang: str, redact_mode: str, no_redact: bool,
-           columns_spec: str | None, model_dir: Path | None, codebook_path: Path | None) -> None:
+           columns_spec: str | None, model_dir: Path | None, codebook_path: Path | None,
+           corrections_path: Path | None, no_corrections: bool) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
-    review, gaps, and the model's reliability per code.
+    review, gaps, and the model's reliability per code. Corrections (corrections.jsonl beside the input, or
+    --corrections) win over the model, and the report says which findings a person confirmed.
 
     \b
     Examples:
@@ -608,10 +662,11 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     if output is not None:
         check_output(output, inputs)
     results_file = len(inputs) == 1 and results_metadata(inputs[0]) is not None
+    records, file = corrections_for(corrections_path, no_corrections, inputs[0])
     with _Progress(msg("ui.analyze.progress", lang), bar=True,
                    total=None if results_file else count_notes(inputs)) as progress:
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
-                                 progress.advance)
+                                 progress.advance, corrections=records, corrections_file=file)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
                        _mode(redact_mode, no_redact), load_codebook(codebook_path), case_key)
     if fmt == "table":
@@ -673,12 +728,16 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @redact_option
 @model_option
 @codebook_option
+@corrections_option
 def review(note: str, fmt: str, output: Path | None, color: bool | None, history_path: Path | None, lang: str,
-           redact_mode: str, no_redact: bool, model_dir: Path | None, codebook_path: Path | None) -> None:
+           redact_mode: str, no_redact: bool, model_dir: Path | None, codebook_path: Path | None,
+           corrections_path: Path | None, no_corrections: bool) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
     note shows, those it does not, and the reflection questions that matter most: breaches first, then at most
-    three missing codes. With --history, how this note compares with the worker's earlier notes.
+    three missing codes. With --history, how this note compares with the worker's earlier notes. Corrections of
+    this note (its note_id in the front matter, else the file name; corrections.jsonl beside it, or
+    --corrections) win over the model and are marked.
 
     \b
     Examples:
@@ -705,7 +764,10 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, history
             raise InputError("review.history_no_worker")
         history, _, _ = read_results(history_path)
     codebook = load_codebook(codebook_path)
-    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact), header, history)
+    note_id = str(meta.get("note_id") or "").strip() or (Path(note).stem if note != "-" else None)
+    records, file = corrections_for(corrections_path, no_corrections, note)
+    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact), header, history,
+                         note_id=note_id, corrections=records, corrections_file=file)
     if fmt == "json":
         from analyzer.render.console import dump_json
 
@@ -728,6 +790,65 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, history
             with redirect_stdout(buf):
                 print_review(result, codebook, lang, False, width=100)
             _emit(buf.getvalue(), output)
+
+
+@cli.command()
+@click.argument("inputs", metavar="[NOTES_OR_RESULTS...]", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but 127.0.0.1/localhost lets others on the network connect: "
+                   "it prints a warning and requires a token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@model_option
+@click.option("--corrections", "corrections_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Corrections file the pages read and write (default: corrections.jsonl beside the inputs).")
+@click.option("--token", default=None,
+              help="Access token every request must carry (generated and printed when another --host is given "
+                   "without one).")
+@click.option("--no-redact", "no_redact", is_flag=True,
+              help="Show note text and evidence unmasked (only at start-up; reports mask by default).")
+@columns_option
+@codebook_option
+@lang_option
+def serve(inputs: tuple[Path, ...], host: str, port: int, model_dir: Path | None, corrections_path: Path | None,
+          token: str | None, no_redact: bool, columns_spec: str | None, codebook_path: Path | None, lang: str) -> None:
+    """Start a local web page for supervisors and workers: the coverage report with drill-down to the
+    passages, cases and their timelines, reviewing a pasted or uploaded note, correcting codes, export, and the
+    model's reliability. For one person or a small team on this machine or a local network, not for the
+    internet. Stop it with Ctrl-C.
+
+    \b
+    Examples:
+      analyzer serve corpora/demo/notes
+      analyzer serve hasil.parquet --port 8080 --lang en
+    """
+    from analyzer.io.notes import parse_columns
+    from analyzer.messages import text as msg
+    from analyzer.serve.run import allowed_hosts, bind, is_loopback, new_token, serve as run_server, url_of
+
+    public = not is_loopback(host)
+    if public:
+        click.echo(msg("ui.serve.public_warning", lang, host=host), err=True)
+        if not token:
+            token = new_token()
+            click.echo(msg("ui.serve.token_generated", lang), err=True)
+    sock = bind(host, port)  # before loading: a port in use fails at once
+    try:
+        from analyzer.serve.app import create_app
+
+        with _Progress(msg("ui.serve.loading", lang), bar=bool(inputs)) as progress:
+            app = create_app(inputs, model_dir, corrections_path, redact="none" if no_redact else "all",
+                             token=token, columns=parse_columns(columns_spec), codebook=codebook_path,
+                             allowed_hosts=allowed_hosts(host, token), progress=progress.advance, warm=True)
+        url = url_of(sock)
+        click.echo(msg("ui.serve.started", lang, url=url), err=True)
+        if token:
+            click.echo(msg("ui.serve.token_line", lang, token=token, url=url), err=True)
+    except BaseException:
+        sock.close()
+        raise
+    run_server(app, sock)
+    click.echo(msg("ui.serve.stopped", lang), err=True)
 
 
 def main() -> None:

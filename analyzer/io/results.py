@@ -20,20 +20,29 @@ if TYPE_CHECKING:  # pragma: no cover
     from analyzer.io.notes import Note, Skipped
 
 META_KEY = b"analyzer_results"
-RESULTS_FORMAT = 1
+# 2: the correction columns (issue 16). Format 1 files are still read: their model columns are their codes, and
+# their key is derived from the text when it was masked with ``all`` (see ``read_results``).
+RESULTS_FORMAT = 2
+READABLE_FORMATS = (1, 2)
 FOLDER_META_FILE = "_analyzer.json"
 
 SCORE_COLUMNS = [f"score_{c}" for c in ALL_CODES] + [f"breach_score_{c}" for c in PRINCIPLE_CODES]
+# ``labels``/``breaches`` are the codes in effect (the model's, with people's corrections applied);
+# ``model_labels``/``model_breaches`` the model's own decisions; ``confirmed`` the label ids (``P05``, ``!P05``
+# for a breach) a person confirmed or added; ``text_sha256`` the key corrections are matched on
+# (``analysis.passages.passage_key``: a hash of the passage masked with ``all``, never of the raw text).
+CORRECTION_COLUMNS = ["text_sha256", "model_labels", "model_breaches", "confirmed"]
 BASE_COLUMNS = [
     "note_id", "worker", "client", "date", "month", "setting", "passage", "start", "end", "kind", "text",
-    "labels", "breaches", "evidence",
+    "labels", "breaches", "evidence", *CORRECTION_COLUMNS,
 ]
 COLUMNS = BASE_COLUMNS + SCORE_COLUMNS
+LIST_COLUMNS = ("labels", "breaches", "model_labels", "model_breaches", "confirmed")
 
 
 
 NOTE_COLUMNS = ("note_id", "worker", "client", "date", "month", "setting")
-PASSAGE_COLUMNS = ("passage", "start", "end", "kind", "text", "labels", "breaches", "evidence")
+PASSAGE_COLUMNS = ("passage", "start", "end", "kind", "text", "labels", "breaches", "evidence", "text_sha256")
 
 
 def result_columns(notes: Sequence["Note"], payloads: Sequence[list[dict]]) -> dict[str, "list | np.ndarray"]:
@@ -60,6 +69,9 @@ def result_columns(notes: Sequence["Note"], payloads: Sequence[list[dict]]) -> d
         columns[name] = list(values)
     dumps = json.dumps
     columns["evidence"] = [dumps(e, ensure_ascii=False, sort_keys=True) if e else "{}" for e in columns["evidence"]]
+    columns["model_labels"] = [list(v) for v in columns["labels"]]  # no corrections applied yet
+    columns["model_breaches"] = [list(v) for v in columns["breaches"]]
+    columns["confirmed"] = [[] for _ in rows]
     scores = np.array([p["scores"] for p in rows], dtype=np.float64).reshape(len(rows), len(SCORE_COLUMNS))
     for j, name in enumerate(SCORE_COLUMNS):
         columns[name] = np.ascontiguousarray(scores[:, j])
@@ -82,7 +94,8 @@ def results_schema():
     fields = [(name, pa.string()) for name in NOTE_COLUMNS]
     fields += [("passage", pa.int64()), ("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string()),
                ("text", pa.string()), ("labels", pa.list_(pa.string())), ("breaches", pa.list_(pa.string())),
-               ("evidence", pa.string())]
+               ("evidence", pa.string()), ("text_sha256", pa.string()), ("model_labels", pa.list_(pa.string())),
+               ("model_breaches", pa.list_(pa.string())), ("confirmed", pa.list_(pa.string()))]
     fields += [(name, pa.float64()) for name in SCORE_COLUMNS]
     return pa.schema(fields)
 
@@ -173,22 +186,42 @@ def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:
     meta = results_metadata(path)
     if meta is None:
         raise InputError("results.not_results", path=str(path))
-    if meta.get("format") != RESULTS_FORMAT:
+    if meta.get("format") not in READABLE_FORMATS:
         raise InputError("results.format", path=str(path))
     if Path(path).is_dir():
         parts = sorted(Path(path).glob("part-*.parquet"))
         df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts else pd.DataFrame()
     else:
         df = pd.read_parquet(path)
-    for col in ("labels", "breaches"):
+    if meta.get("format") == 1:
+        _upgrade_format_1(df, meta)
+    for col in LIST_COLUMNS:
         df[col] = df[col].map(lambda v: list(v) if v is not None else [])
     return df, meta.get("skipped", []), meta
+
+
+def _upgrade_format_1(df: "pd.DataFrame", meta: dict) -> None:
+    """The correction columns of a format 1 file: the model's codes are its codes, nothing is confirmed, and the
+    key is the hash of the text when the text was masked with ``all`` (otherwise unknown: no correction can be
+    matched until the notes are analysed again)."""
+    from analyzer.analysis.passages import passage_key
+
+    masked_all = meta.get("redacted", True) in (True, "all")
+    df["text_sha256"] = [passage_key(t) if masked_all else None for t in df["text"]] if len(df) else []
+    df["model_labels"] = df["labels"] if len(df) else []
+    df["model_breaches"] = df["breaches"] if len(df) else []
+    df["confirmed"] = [[] for _ in range(len(df))]
 
 
 def to_frame(columns: "dict[str, list] | list[dict]") -> "pd.DataFrame":
     """A passage DataFrame from ``result_columns`` (or from a list of row dicts)."""
     import pandas as pd
 
+    if isinstance(columns, list):  # row dicts written before the correction columns: fill them in
+        from analyzer.analysis.passages import passage_key
+
+        columns = [{"text_sha256": passage_key(str(r.get("text", ""))), "model_labels": list(r.get("labels") or []),
+                    "model_breaches": list(r.get("breaches") or []), "confirmed": [], **r} for r in columns]
     frame = pd.DataFrame(columns, columns=COLUMNS)
     for col in ("passage", "start", "end"):
         frame[col] = frame[col].astype("int64")

@@ -104,6 +104,10 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
                       style="red")
         out.print(f"  {formats_excerpt(b['excerpt'])}", markup=False, style="dim")
     out.print()
+
+    from analyzer.render.corrections_console import print_basis
+
+    print_basis(out, report, lang)
     out.print(f"[bold]{msg('report.skipped', lang)}[/bold]")
     if report["skipped"]:
         for s in report["skipped"]:

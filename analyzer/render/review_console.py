@@ -40,6 +40,8 @@ def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool 
         for code in p.labels:
             mark = "+" if plain else "✓"
             t = Text(f"    {mark} {code}{'*' if code in weak else ''} {codebook[code].name(lang)}", style="green")
+            if code in p.confirmed:
+                t.append(f" [{msg('review.confirmed', lang)}]", style="bold")
             terms = p.evidence.get(code) or []
             if terms:
                 t.append(f"  ({', '.join(terms)})", style="dim")
@@ -47,6 +49,8 @@ def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool 
         for code in p.breaches:
             mark = "!" if plain else "✗"
             t = Text(f"    {mark} {code} {msg('review.breached', lang)}: {codebook[code].name(lang)}", style="bold red")
+            if "!" + code in p.confirmed:
+                t.append(f" [{msg('review.confirmed', lang)}]", style="bold")
             terms = p.evidence.get("breach:" + code) or []
             if terms:
                 t.append(f"  ({', '.join(terms)})", style="dim")
@@ -69,6 +73,10 @@ def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool 
         out.print(Text(msg("review.prompts_more", lang, n=more), style="dim"))
     if review.history is not None:
         _print_history(out, review, codebook, lang)
+    if review.corrections:
+        out.print()
+        for line in correction_lines(review.corrections, lang):
+            out.print(line, markup=False)
     out.print()
     out.print(Text(msg("review.note", lang), style="italic"))
 
@@ -94,3 +102,14 @@ def _print_history(out, review: "Review", codebook: "Codebook", lang: str) -> No
                               for c in codes)
             out.print(Text(f"- {msg(key, lang)}: {items}"))
     out.print(Text(f"  (%) = {msg('review.history_share', lang)}", style="dim"))
+
+
+def correction_lines(summary: dict, lang: str) -> list[str]:
+    """What applying a corrections file did, and every stale correction (shared by report and review)."""
+    lines = [msg("corrections.summary", lang, file=summary.get("file") or "-", applied=summary["applied"],
+                 moved=summary["moved"], stale=len(summary["stale"]), absent=summary["absent"])]
+    for s in summary["stale"]:
+        lines.append("- " + msg("corrections.stale_line", lang, id=s["id"], note_id=s["note_id"], passage=s["passage"],
+                                codes=" ".join(s["codes"]), by=s.get("by") or "-", at=s["at"],
+                                reason=msg("corrections.reason." + s["reason"], lang)))
+    return lines

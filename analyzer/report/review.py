@@ -37,6 +37,7 @@ class ReviewedPassage:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     breach_scores: dict[str, float] = field(default_factory=dict)
+    confirmed: list[str] = field(default_factory=list)  # codes (``!P05``: breaches) a person confirmed or added
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Review:
     weak_codes: list[str]
     note: dict = field(default_factory=dict)  # note_id, worker, client, date (from the front matter)
     history: dict | None = None  # comparison with the worker's earlier notes (``compare_history``)
+    corrections: dict | None = None  # what applying the corrections file did (``CorrectionSummary.to_dict()``)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -118,21 +120,30 @@ def compare_history(review: "Review", passages: "pd.DataFrame") -> dict:
 
 def review_text(text: str, model: "CodeModel", codebook: "Codebook", lang: str = "id",
                 redact_text: "bool | str" = True, note: dict | None = None,
-                history: "pd.DataFrame | None" = None) -> Review:
+                history: "pd.DataFrame | None" = None, *, note_id: str | None = None,
+                corrections: "list[dict] | None" = None, corrections_file: str | None = None) -> Review:
     """Segment and classify one note; list shown/missing codes and the prioritised reflection prompts for
     breached principles and missing codes. ``note`` is the header (``note_header``); ``history`` a results table
-    holding the worker's earlier notes."""
+    holding the worker's earlier notes; ``corrections`` about ``note_id`` (``io/corrections.py``) win over the
+    model."""
+    from analyzer.analysis.corrections import Corrector
     from analyzer.analysis.passages import Prediction, analyze_texts
 
     (passages,) = analyze_texts([text], model, redact_text)
+    corrector = Corrector(corrections or [], corrections_file)
+    rows = [(p["passage"], p["start"], p["end"], p["kind"], p["text_sha256"], p["labels"], p["breaches"])
+            for p in passages]
+    decided = corrector.apply_note(note_id, rows) if note_id is not None else [(p["labels"], p["breaches"], [])
+                                                                              for p in passages]
     reviewed = []
-    for p in passages:
+    for p, (labels, breaches, confirmed) in zip(passages, decided):
         pred = Prediction.of(p)
         scored = p["kind"] == "body"
         reviewed.append(ReviewedPassage(
-            p["passage"], p["start"], p["end"], p["kind"], p["text"], p["labels"], p["breaches"], p["evidence"],
-            {c: round(float(v), 3) for c, v in pred.scores.items()} if scored else {},
-            {c: round(float(v), 3) for c, v in pred.breach_scores.items()} if scored else {},
+            p["passage"], p["start"], p["end"], p["kind"], p["text"], labels, breaches, p["evidence"],
+            scores={c: round(float(v), 3) for c, v in pred.scores.items()} if scored else {},
+            breach_scores={c: round(float(v), 3) for c, v in pred.breach_scores.items()} if scored else {},
+            confirmed=confirmed,
         ))
     applied = {c for r in reviewed for c in r.labels}
     breached = sorted({c for r in reviewed for c in r.breaches})
@@ -148,6 +159,7 @@ def review_text(text: str, model: "CodeModel", codebook: "Codebook", lang: str =
         prompts={},
         weak_codes=list(model.weak_codes),
         note=dict(note or {"note_id": "", "worker": "", "client": "", "date": ""}),
+        corrections=corrector.summary().to_dict() if corrections is not None else None,
     )
     if history is not None:
         review.history = compare_history(review, history)

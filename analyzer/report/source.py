@@ -22,16 +22,19 @@ class Analysis:
     skipped: list[dict]
     model: dict
     redacted: "bool | str"  # the redaction mode the passage texts were written with
+    corrections: dict | None = None  # what applying a corrections file did (``CorrectionSummary.to_dict()``)
 
 
 def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = None,
                   columns: dict[str, str] | None = None, redact_text: "bool | str" = True,
                   progress: Callable[[int, int | None], None] | None = None, cache: str | Path | None = None,
-                  jobs: int | None = None) -> Analysis:
+                  jobs: int | None = None, corrections: Sequence[dict] | None = None,
+                  corrections_file: str | None = None) -> Analysis:
     """The passages behind a report. A results file (from ``analyzer analyze``) is read as it is, after
     checking it was made by the model whose reliability the report prints. Notes are analysed by the
     streaming engine (``analysis/local.py``) into a temporary results file, with the result cache ``cache``
-    when given, and read back."""
+    when given, and read back. ``corrections`` (the lines of ``corrections_file``, see ``io/corrections.py``)
+    are applied to the model's decisions either way (``analysis.corrections.apply_corrections``)."""
     import tempfile
 
     from analyzer.analysis.local import run_local
@@ -49,13 +52,25 @@ def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = No
         if stored != current:
             raise InputError("results.other_model", path=str(paths[0]), stored=stored or "-", current=current)
         mode = meta.get("redacted", True)
-        return Analysis(df, skipped, model_info(model.metadata, stored), mode if mode in ("all", "ids", "none")
-                        else bool(mode))
+        return _corrected(Analysis(df, skipped, model_info(model.metadata, stored),
+                                   mode if mode in ("all", "ids", "none") else bool(mode)),
+                          corrections, corrections_file)
     with tempfile.TemporaryDirectory(prefix="analyzer-report-") as tmp:
         out = Path(tmp) / "results.parquet"
         run_local(paths, out, model_dir, columns, redact_text, jobs, cache or False, progress=progress)
         df, skipped, _ = read_results(out)
-    return Analysis(df, skipped, model_info(model.metadata, current), redact_text)
+    return _corrected(Analysis(df, skipped, model_info(model.metadata, current), redact_text), corrections,
+                      corrections_file)
+
+
+def _corrected(analysis: Analysis, corrections: Sequence[dict] | None, file: str | None) -> Analysis:
+    from analyzer.analysis.corrections import apply_corrections
+
+    if corrections is None:
+        return analysis
+    analysis.passages, summary = apply_corrections(analysis.passages, corrections, file)
+    analysis.corrections = summary.to_dict()
+    return analysis
 
 
 def make_report(analysis: Analysis, by: str = "worker", worker: str | None = None,
@@ -81,5 +96,8 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
         df = df.assign(text=df["text"].map(lambda t: redact(t, wanted)))
     filters = {k: v for k, v in (("worker", worker), ("from", date_from and date_from.isoformat()),
                                  ("to", date_to and date_to.isoformat())) if v}
-    return build_report(df, analysis.skipped, analysis.model, lang=lang, by=by, filters=filters, codebook=codebook,
-                        case_key=case_key)
+    from analyzer.report.corrections import add_correction_figures
+
+    return add_correction_figures(build_report(df, analysis.skipped, analysis.model, lang=lang, by=by,
+                                               filters=filters, codebook=codebook, case_key=case_key),
+                                  df, analysis.corrections)
