@@ -247,7 +247,8 @@ def main() -> None:
     best100 = max(gain100.values())
     n_pool = [len(split[0]), len(split[1])]
     lines = [
-        "## Learning an agency's notes (`python benchmarks/adaptation.py`)",
+        "## Learning an agency's notes (`python benchmarks/adaptation.py"
+        + ("`)" if args.genre == "rumah_sakit" else f" --genre {args.genre} --weight {weight}`)"),
         "",
         f"The new agency: genre `{args.genre}` of `test-v2.jsonl` ({len(agency)} body passages, "
         f"{len({r.doc for r in agency})} documents), never seen by the shipped model. Its documents are split into "
@@ -284,7 +285,7 @@ def main() -> None:
         ]
     lines += [f"Reduced for run time: {bench.fits} fits of about 35 s each on 2 cores, no cross-validation inside "
               f"the fits, {args.seeds} random draws; total {(time.time() - started) / 60:.0f} min."]
-    publish("adaptation", lines, write=args.publish)
+    publish("adaptation" if args.genre == "rumah_sakit" else f"adaptation-{args.genre}", lines, write=args.publish)
 
 
 if __name__ == "__main__":
