@@ -21,6 +21,7 @@ from analyzer.analysis.cache import ResultCache, default_cache_path
 from analyzer.analysis.passages import analyze_texts, chunked
 
 CHUNK_NOTES = 400
+PARALLEL_FROM = 100  # texts to analyse in one chunk before worker processes are worth starting
 
 
 @dataclass
@@ -92,7 +93,13 @@ def _exit_with_parent() -> None:
 
 
 def _init_worker(model_dir: str | None) -> None:
+    import signal
+
     global _WORKER_MODEL
+    # The main process handles Ctrl-C and SIGTERM and stops the pool; a worker inherits the CLI's SIGTERM handler
+    # (which raises KeyboardInterrupt and would print a traceback), so it gets the default back: end quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _exit_with_parent()
     from analyzer.model.persist import load_model
 
@@ -103,6 +110,16 @@ def _init_worker(model_dir: str | None) -> None:
 def _analyze_in_worker(args: tuple[list[str], bool]) -> list[list[dict]]:
     texts, redact_text = args
     return analyze_texts(texts, _WORKER_MODEL, redact_text)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes at once (an interrupted or failed run does not wait for their tasks)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, ValueError):  # pragma: no cover - already gone
+            pass
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _split(items: list, parts: int) -> list[list]:
@@ -116,26 +133,43 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
               progress: Callable[[int, int | None], None] | None = None) -> RunSummary:
     """Analyse notes from ``paths`` into the Parquet file ``output`` (see the module docstring).
 
-    ``jobs``: worker processes (default: all cores; 1 runs in this process). ``cache``: the cache file
-    (default: ``OUTPUT.cache.sqlite``; ``False`` disables caching).
+    ``jobs``: worker processes (default: all cores; 1 runs in this process; a run whose chunks hold fewer than
+    ``PARALLEL_FROM`` notes to analyse runs in this process too, as starting the workers would take longer).
+    ``cache``: the cache file (default: ``OUTPUT.cache.sqlite``; ``False`` disables caching).
+
+    Only one run writes an output at a time: a second run on the same output stops at once with
+    ``output.in_use`` (``io/atomic.exclusive``). A worker process that dies ends the run with
+    ``engine.worker_died``; what finished before is in the cache.
     """
+    from analyzer.io.atomic import exclusive
+    from analyzer.io.outputs import check_cache, check_output
+
+    output = check_output(output, paths)
+    cache_file = None if cache is False else check_cache(default_cache_path(output) if cache is None else cache,
+                                                         output, paths)
+    with exclusive(output):
+        return _run(paths, output, model_dir, columns, redact_text, max(1, jobs or os.cpu_count() or 1), cache_file,
+                    chunk_notes, progress)
+
+
+def _run(paths, output: Path, model_dir, columns, redact_text, jobs: int, cache_file: Path | None, chunk_notes: int,
+         progress) -> RunSummary:
+    from concurrent.futures.process import BrokenProcessPool
+
     from analyzer.analysis.passages import model_id as get_model_id
+    from analyzer.errors import AnalyzerError
     from analyzer.io.notes import NoteBatch, iter_notes
-    from analyzer.io.outputs import check_output
     from analyzer.io.results import ResultsWriter, result_columns, run_metadata
     from analyzer.model.persist import load_model
 
-    output = check_output(output, paths)
-    cache_file = None if cache is False else check_output(Path(cache) if cache else default_cache_path(output), paths)
-    jobs = max(1, jobs or os.cpu_count() or 1)
     model = load_model(model_dir)
     summary = RunSummary(output=output, model_id=get_model_id(model))
     store = None if cache_file is None else ResultCache(cache_file, summary.model_id)
     batch = NoteBatch()
     notes = iter_notes(paths, columns, batch)
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                               initargs=(None if model_dir is None else str(model_dir),)) if jobs > 1 else None
+    pool = None
     writer = ResultsWriter(output)
+    finished = False
     try:
         with fewer_collections():
             for chunk in chunked(notes, chunk_notes):
@@ -145,12 +179,18 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
                 if todo:
                     text_of = {k: n.text for k, n in zip(keys, chunk)}
                     texts = [text_of[k] for k in todo]
+                    if pool is None and jobs > 1 and len(texts) >= PARALLEL_FROM:
+                        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                                   initargs=(None if model_dir is None else str(model_dir),))
                     if pool is None:
                         payloads = analyze_texts(texts, model, redact_text)
                     else:
                         parts = _split(texts, jobs)
-                        payloads = [p for res in pool.map(_analyze_in_worker, [(t, redact_text) for t in parts])
-                                    for p in res]
+                        try:
+                            payloads = [p for res in pool.map(_analyze_in_worker, [(t, redact_text) for t in parts])
+                                        for p in res]
+                        except BrokenProcessPool:
+                            raise AnalyzerError("engine.worker_died") from None
                     fresh = dict(zip(todo, payloads))
                     if store:
                         store.put_many(fresh)
@@ -163,10 +203,14 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
                     progress(summary.notes, None)
         summary.skipped = batch.skipped
         writer.finish(run_metadata(summary.model_id, redact_text, batch.skipped))
+        finished = True
     finally:
         writer.abort()
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            if finished:
+                pool.shutdown(cancel_futures=True)
+            else:
+                _stop_workers(pool)
         if store:
             store.close()
     return summary

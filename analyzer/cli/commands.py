@@ -329,7 +329,12 @@ def corpus_agreement(first: Path, second: Path, lang: str, fmt: str) -> None:
     from analyzer.corpus.agreement import agreement, read_second_pass
     from analyzer.render import console
 
-    data = agreement(read_second_pass(first), read_second_pass(second))
+    from analyzer.errors import CorpusError
+
+    passes = read_second_pass(first), read_second_pass(second)
+    if not set(passes[0]) & set(passes[1]):
+        raise CorpusError("agreement.no_common", first=str(first), second=str(second))
+    data = agreement(*passes)
     if fmt == "json":
         click.echo(console.dump_json(data))
     else:
@@ -379,14 +384,14 @@ class _Progress:
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Annotated corpus folder (default: corpora/annotated); every test*.jsonl file is held out.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None,
               help="Where to write the model (default: analyzer/data/model).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
 @click.option("--transfer/--no-transfer", default=False, show_default=True,
               help="Also measure leave-one-genre-out and leave-one-style-out (about 20 more fits; the shipped "
                    "model's card is written with it).")
 @lang_option
-def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bool, lang: str) -> None:
+def train(corpus_dir: Path | None, out_dir: str | None, seed: int, transfer: bool, lang: str) -> None:
     """Train the passage classifier on every corpus file except the test*.jsonl files, tune per-code
     thresholds by cross-validation over genres and styles, evaluate on the held-out writers and genres
     (test-v2.jsonl), the in-style split (test.jsonl), the external set and the contrast set, and write
@@ -401,7 +406,8 @@ def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bo
     from analyzer.model.training import train_and_save
 
     with _Progress() as progress:
-        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress.step,
+        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR if out_dir is None else out_dir,
+                                seed, progress.step,
                                 transfer=transfer)
     from analyzer.model.card import headline_rows
 
@@ -456,13 +462,13 @@ def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: s
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default=None,
               help="Output JSONL file (default: standard output).")
 @model_option
 @redact_option
 @lang_option
-def predict(input_path: Path, output: Path | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
+def predict(input_path: str, output: str | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
             lang: str) -> None:
     """Predict codes for passages in INPUT (JSONL with fields id and text, or CSV with those columns; other
     fields are kept). Writes one JSON line per input line, in the same order, with labels, breaches,
@@ -479,14 +485,14 @@ def predict(input_path: Path, output: Path | None, model_dir: Path | None, redac
     from analyzer.messages import text as msg
     from analyzer.model.persist import load_model
 
-    if output is not None and str(output) != "-":
-        check_output(output, [input_path])
+    if output is not None and output != "-":
+        output = check_output(output, [input_path])
     rows = read_passages(input_path)
     model = load_model(model_dir)
     texts = [row["text"] if isinstance(row.get("text"), str) else "" for row in rows]
     passages = analyze_texts(texts, model, _mode(redact_mode, no_redact), whole=True)
     records = (output_record(row, passage) for row, (passage,) in zip(rows, passages))
-    if output is None or str(output) == "-":
+    if output is None or output == "-":
         write_jsonl(records, sys.stdout)
         return
     with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
@@ -505,14 +511,14 @@ def columns_option(func):
 
 @cli.command()
 @click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--output", required=True, type=click.Path(),
               help="Results to write: a Parquet file (local engine) or a folder of Parquet parts (dask engine).")
 @columns_option
 @model_option
 @redact_option
 @click.option("--jobs", type=click.IntRange(1, None), default=None,
               help="Worker processes for the local engine (default: all cores); results are identical to --jobs 1.")
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--cache", "cache_path", type=click.Path(), default=None,
               help="Result cache file (default: OUTPUT.cache.sqlite); reruns re-analyse only changed notes.")
 @click.option("--no-cache", is_flag=True, help="Analyse every note again and keep no cache.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -520,8 +526,8 @@ def columns_option(func):
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
 @lang_option
-def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, model_dir: Path | None,
-            redact_mode: str, no_redact: bool, jobs: int | None, cache_path: Path | None, no_cache: bool, engine: str,
+def analyze(notes: tuple[Path, ...], output: str, columns_spec: str | None, model_dir: Path | None,
+            redact_mode: str, no_redact: bool, jobs: int | None, cache_path: str | None, no_cache: bool, engine: str,
             scheduler: str | None, lang: str) -> None:
     """Analyse NOTES (tables: .csv .xlsx .jsonl .parquet; folders of .txt .md .docx; single note files) and
     write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Streams in
@@ -563,7 +569,7 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only notes on or before this date (YYYY-MM-DD).")
 @format_option("table", "csv", "xlsx", "json", "html")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file (default: the terminal; xlsx needs a file).")
 @lang_option
 @redact_option
@@ -571,7 +577,7 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @model_option
 @codebook_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
-           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
+           output: str | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
            model_dir: Path | None, codebook_path: Path | None) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
@@ -593,7 +599,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
     if output is not None:
-        check_output(output, inputs)
+        output = check_output(output, inputs)
     with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
                                  progress.advance)
@@ -648,14 +654,14 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @cli.command()
 @click.argument("note", type=click.Path(dir_okay=False, allow_dash=True))
 @format_option("terminal", "html", "json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file (default: the terminal).")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
 @lang_option
 @redact_option
 @model_option
 @codebook_option
-def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
+def review(note: str, fmt: str, output: str | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
            model_dir: Path | None, codebook_path: Path | None) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
@@ -673,7 +679,7 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
     from analyzer.io.documents import read_note_file
 
     if output is not None:
-        check_output(output, [note])
+        output = check_output(output, [note])
     _, body = split_front_matter(read_note_file(note))
     codebook = load_codebook(codebook_path)
     result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact))
