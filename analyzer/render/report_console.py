@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyzer.codebook import ALL_CODES, OUTCOME_CODES, PRINCIPLE_CODES
 from analyzer.messages import text as msg
+from analyzer.render.console import plain
 
 MAX_BREACHES = 12
 
@@ -36,7 +37,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
             table.add_column(msg(key, lang), justify=justify, overflow="fold")
         for w in report["workers"]:
             gaps = " ".join(w["gaps"]) or msg("report.gaps_none", lang)
-            table.add_row(w["worker"], str(w["notes"]), str(w["clients"]),
+            table.add_row(plain(w["worker"]), str(w["notes"]), str(w["clients"]),
                           f"{w['principles_evidenced']}/16 ({_pct(w['principle_coverage'])})",
                           str(w["breach_passages"]), gaps)
         out.print(table)
@@ -53,7 +54,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
                     if c.get("breached"):
                         cell += f"/[red]!{c['breached']}[/red]"
                     cells.append(cell)
-                matrix.add_row(w["worker"], *cells)
+                matrix.add_row(plain(w["worker"]), *cells)
             out.print(matrix)
     elif by == "client":
         table = Table(title=msg("report.clients", lang))
@@ -65,7 +66,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
         table.add_column(msg("col.complete", lang), justify="center")
         for c in report["clients"]:
             marks = ["✓" if c["outcomes"][e] else "·" for e in OUTCOME_CODES]
-            table.add_row(c["client"], ", ".join(c["workers"]), str(c["notes"]), *marks,
+            table.add_row(plain(c["client"]), plain(", ".join(c["workers"])), str(c["notes"]), *marks,
                           msg("word.yes" if c["engagement_complete"] else "word.no", lang))
         out.print(table)
     else:
@@ -86,7 +87,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
         table.add_column(msg("col.codes", lang), no_wrap=True)
         table.add_column(msg("col.excerpt", lang), overflow="fold")
         for worker, b in breaches[:MAX_BREACHES]:
-            table.add_row(worker, b["date"] or "—", " ".join(b["codes"]), b["excerpt"])
+            table.add_row(plain(worker), b["date"] or "—", " ".join(b["codes"]), plain(b["excerpt"]))
         out.print(table)
         if len(breaches) > MAX_BREACHES:
             out.print(msg("report.more_breaches", lang, n=len(breaches) - MAX_BREACHES))
