@@ -180,6 +180,9 @@ def _run(paths, output: Path, model_dir, columns, redact_text, jobs: int, cache_
                     text_of = {k: n.text for k, n in zip(keys, chunk)}
                     texts = [text_of[k] for k in todo]
                     if pool is None and jobs > 1 and len(texts) >= PARALLEL_FROM:
+                        # the workers are forked from this process: load the text pipeline (spaCy, the
+                        # recognisers, the model's tables) here once, and every worker starts with it
+                        analyze_texts(["Saya mendengarkan."], model, redact_text)
                         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                                    initargs=(None if model_dir is None else str(model_dir),))
                     if pool is None:

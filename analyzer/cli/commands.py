@@ -89,7 +89,10 @@ class AnalyzerGroup(click.Group):
 
 
 def _terminate_like_interrupt():
-    """SIGTERM runs the same clean-up as Ctrl-C (temporary files removed, workers stopped)."""
+    """Ctrl-C and SIGTERM run the same clean-up (temporary files removed, workers stopped): both raise
+    ``KeyboardInterrupt``. Never inside a finaliser (``__del__``), where Python would print the exception as
+    ignored and carry on: there the signal is sent again a moment later, when the finaliser is done."""
+    import os
     import signal
     import threading
 
@@ -97,16 +100,22 @@ def _terminate_like_interrupt():
         return None
 
     def interrupt(signum, frame):
+        while frame is not None:
+            if frame.f_code.co_name == "__del__":
+                threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+                return
+            frame = frame.f_back
         raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGTERM, interrupt)
+    return [(sig, signal.signal(sig, interrupt)) for sig in (signal.SIGINT, signal.SIGTERM)]
 
 
 def _restore_terminate(previous) -> None:
     import signal
 
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+    for sig, handler in previous or ():
+        if handler is not None:  # None: a handler not set from Python, which cannot be put back
+            signal.signal(sig, handler)
 
 
 @contextmanager

@@ -179,7 +179,8 @@ def csv_separator(sample: str) -> str:
     return separator
 
 
-def csv_records(lines: Iterable[str], path: str, separator: str = ",") -> tuple[list[str] | None, Iterator[tuple[int, dict]]]:
+def csv_records(lines: Iterable[str], path: str,
+                separator: str = ",") -> tuple[list[str] | None, Iterator[tuple[int, dict]]]:
     r"""The one CSV reader (note tables, sidecar tables, ``predict``): the header (None for an empty file) and
     the rows as ``(line, {column: value})``, a short row's missing values None. Strict: a quote left open, or a
     row with more values than the header has columns (empty trailing values aside), is an error naming the
