@@ -10,6 +10,7 @@ The output file appears only when the run is complete (written to a temporary fi
 from __future__ import annotations
 
 import gc
+import glob
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -96,10 +97,13 @@ def _init_worker(model_dir: str | None) -> None:
     import signal
 
     global _WORKER_MODEL
-    # The main process handles Ctrl-C and SIGTERM and stops the pool; a worker inherits the CLI's SIGTERM handler
-    # (which raises KeyboardInterrupt and would print a traceback), so it gets the default back: end quietly.
+    # The main process handles Ctrl-C and SIGTERM and stops the pool. A worker starts with both signals blocked
+    # (see _start_pool) and with the CLI's handler, which raises KeyboardInterrupt and would print a traceback:
+    # it ignores Ctrl-C, ends quietly on SIGTERM, and only then takes the signals (one sent meanwhile included).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # POSIX
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _exit_with_parent()
     from analyzer.model.persist import load_model
 
@@ -107,13 +111,57 @@ def _init_worker(model_dir: str | None) -> None:
     _collect_less(COLLECT_AFTER)  # a worker lives for one run: nothing to restore
 
 
-def _analyze_in_worker(args: tuple[list[str], bool]) -> list[list[dict]]:
-    texts, redact_text = args
-    return analyze_texts(texts, _WORKER_MODEL, redact_text)
+SPILL_SUFFIX = ".spill.tmp"
+
+
+def _analyze_in_worker(args: tuple[list[str], "bool | str", str, str]) -> str:
+    """Analyse ``texts`` and write the payloads (JSON) to a new file beside the output; return its name. Only
+    the name goes back through the pool's result pipe: a message that short is written whole, so a worker
+    killed while answering can never leave a half message there (on which the pool would wait forever)."""
+    import json
+    import tempfile
+
+    texts, redact_text, folder, prefix = args
+    payloads = analyze_texts(texts, _WORKER_MODEL, redact_text)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=SPILL_SUFFIX, dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(payloads, fh, ensure_ascii=False)
+    return name
+
+
+def _collect(name: str) -> list[list[dict]]:
+    """The payloads a worker wrote (and the file removed)."""
+    import json
+
+    try:
+        with open(name, encoding="utf-8") as fh:
+            return json.load(fh)
+    finally:
+        os.unlink(name)
+
+
+def _start_pool(jobs: int, model_dir, pools: list) -> None:
+    """Start a pool of ``jobs`` worker processes (appended to ``pools`` before anything can interrupt, so the
+    caller always stops what was started). SIGINT and SIGTERM are blocked while the workers are forked, so no
+    signal reaches a worker before ``_init_worker`` has set its handling (the workers inherit the mask)."""
+    import signal
+
+    posix = hasattr(signal, "pthread_sigmask")
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if posix else None
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                   initargs=(None if model_dir is None else str(model_dir),))
+        pools.append(pool)
+        pool.submit(os.getpid)  # starts the worker processes
+    finally:
+        if posix:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End the pool's worker processes at once (an interrupted or failed run does not wait for their tasks)."""
+    """End the pool's worker processes at once, then the pool: an interrupted or failed run does not wait for
+    their tasks, and a finished one does not wait for idle workers to read their stop signal (a worker killed
+    while it held the task queue's lock would leave the others waiting for it forever)."""
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             process.terminate()
@@ -167,9 +215,9 @@ def _run(paths, output: Path, model_dir, columns, redact_text, jobs: int, cache_
     store = None if cache_file is None else ResultCache(cache_file, summary.model_id)
     batch = NoteBatch()
     notes = iter_notes(paths, columns, batch)
-    pool = None
+    pools: list[ProcessPoolExecutor] = []  # the worker pool, once started
+    spill = f".{output.name}.{os.getpid()}."  # workers' result files: named like atomic.py's temporary files
     writer = ResultsWriter(output)
-    finished = False
     try:
         with fewer_collections():
             for chunk in chunked(notes, chunk_notes):
@@ -179,19 +227,17 @@ def _run(paths, output: Path, model_dir, columns, redact_text, jobs: int, cache_
                 if todo:
                     text_of = {k: n.text for k, n in zip(keys, chunk)}
                     texts = [text_of[k] for k in todo]
-                    if pool is None and jobs > 1 and len(texts) >= PARALLEL_FROM:
+                    if not pools and jobs > 1 and len(texts) >= PARALLEL_FROM:
                         # the workers are forked from this process: load the text pipeline (spaCy, the
                         # recognisers, the model's tables) here once, and every worker starts with it
                         analyze_texts(["Saya mendengarkan."], model, redact_text)
-                        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                                   initargs=(None if model_dir is None else str(model_dir),))
-                    if pool is None:
+                        _start_pool(jobs, model_dir, pools)
+                    if not pools:
                         payloads = analyze_texts(texts, model, redact_text)
                     else:
-                        parts = _split(texts, jobs)
+                        tasks = [(t, redact_text, str(output.parent), spill) for t in _split(texts, jobs)]
                         try:
-                            payloads = [p for res in pool.map(_analyze_in_worker, [(t, redact_text) for t in parts])
-                                        for p in res]
+                            payloads = [p for name in pools[0].map(_analyze_in_worker, tasks) for p in _collect(name)]
                         except BrokenProcessPool:
                             raise AnalyzerError("engine.worker_died") from None
                     fresh = dict(zip(todo, payloads))
@@ -206,14 +252,12 @@ def _run(paths, output: Path, model_dir, columns, redact_text, jobs: int, cache_
                     progress(summary.notes, None)
         summary.skipped = batch.skipped
         writer.finish(run_metadata(summary.model_id, redact_text, batch.skipped))
-        finished = True
     finally:
         writer.abort()
-        if pool is not None:
-            if finished:
-                pool.shutdown(cancel_futures=True)
-            else:
-                _stop_workers(pool)
+        for pool in pools:
+            _stop_workers(pool)
+            for left in output.parent.glob(f"{glob.escape(spill)}*{SPILL_SUFFIX}"):  # of tasks never collected
+                left.unlink(missing_ok=True)
         if store:
             store.close()
     return summary
