@@ -90,7 +90,10 @@ class AnalyzerGroup(click.Group):
 
 
 def _terminate_like_interrupt():
-    """SIGTERM runs the same clean-up as Ctrl-C (temporary files removed, workers stopped)."""
+    """Ctrl-C and SIGTERM run the same clean-up (temporary files removed, workers stopped): both raise
+    ``KeyboardInterrupt``. Never inside a finaliser (``__del__``), where Python would print the exception as
+    ignored and carry on: there the signal is sent again a moment later, when the finaliser is done."""
+    import os
     import signal
     import threading
 
@@ -98,16 +101,22 @@ def _terminate_like_interrupt():
         return None
 
     def interrupt(signum, frame):
+        while frame is not None:
+            if frame.f_code.co_name == "__del__":
+                threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+                return
+            frame = frame.f_back
         raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGTERM, interrupt)
+    return [(sig, signal.signal(sig, interrupt)) for sig in (signal.SIGINT, signal.SIGTERM)]
 
 
 def _restore_terminate(previous) -> None:
     import signal
 
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+    for sig, handler in previous or ():
+        if handler is not None:  # None: a handler not set from Python, which cannot be put back
+            signal.signal(sig, handler)
 
 
 @contextmanager
@@ -330,7 +339,12 @@ def corpus_agreement(first: Path, second: Path, lang: str, fmt: str) -> None:
     from analyzer.corpus.agreement import agreement, read_second_pass
     from analyzer.render import console
 
-    data = agreement(read_second_pass(first), read_second_pass(second))
+    from analyzer.errors import CorpusError
+
+    passes = read_second_pass(first), read_second_pass(second)
+    if not set(passes[0]) & set(passes[1]):
+        raise CorpusError("agreement.no_common", first=str(first), second=str(second))
+    data = agreement(*passes)
     if fmt == "json":
         click.echo(console.dump_json(data))
     else:
@@ -382,7 +396,7 @@ class _Progress:
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Annotated corpus folder (default: corpora/annotated); every test*.jsonl file is held out.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None,
               help="Where to write the model (default: analyzer/data/model).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
 @click.option("--transfer/--no-transfer", default=False, show_default=True,
@@ -427,7 +441,8 @@ def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bo
         return
 
     with _Progress() as progress:
-        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress.step,
+        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR if out_dir is None else out_dir,
+                                seed, progress.step,
                                 transfer=transfer)
     from analyzer.model.card import headline_rows
 
@@ -502,13 +517,13 @@ def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: s
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default=None,
               help="Output JSONL file (default: standard output).")
 @model_option
 @redact_option
 @lang_option
-def predict(input_path: Path, output: Path | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
+def predict(input_path: str, output: str | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
             lang: str) -> None:
     """Predict codes for passages in INPUT (JSONL with fields id and text, or CSV with those columns; other
     fields are kept). Writes one JSON line per input line, in the same order, with labels, breaches,
@@ -525,14 +540,14 @@ def predict(input_path: Path, output: Path | None, model_dir: Path | None, redac
     from analyzer.messages import text as msg
     from analyzer.model.persist import load_model
 
-    if output is not None and str(output) != "-":
-        check_output(output, [input_path])
+    if output is not None and output != "-":
+        output = check_output(output, [input_path])
     rows = read_passages(input_path)
     model = load_model(model_dir)
     texts = [row["text"] if isinstance(row.get("text"), str) else "" for row in rows]
     passages = analyze_texts(texts, model, _mode(redact_mode, no_redact), whole=True)
     records = (output_record(row, passage) for row, (passage,) in zip(rows, passages))
-    if output is None or str(output) == "-":
+    if output is None or output == "-":
         write_jsonl(records, sys.stdout)
         return
     with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
@@ -551,14 +566,14 @@ def columns_option(func):
 
 @cli.command()
 @click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--output", required=True, type=click.Path(),
               help="Results to write: a Parquet file (local engine) or a folder of Parquet parts (dask engine).")
 @columns_option
 @model_option
 @redact_option
 @click.option("--jobs", type=click.IntRange(1, None), default=None,
               help="Worker processes for the local engine (default: all cores); results are identical to --jobs 1.")
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--cache", "cache_path", type=click.Path(), default=None,
               help="Result cache file (default: OUTPUT.cache.sqlite); reruns re-analyse only changed notes.")
 @click.option("--no-cache", is_flag=True, help="Analyse every note again and keep no cache.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -618,7 +633,7 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only notes on or before this date (YYYY-MM-DD).")
 @format_option("table", "csv", "xlsx", "json", "html")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file (default: the terminal; xlsx needs a file).")
 @click.option("--case-key", type=click.Choice(["worker+client", "client"]), default="worker+client",
               show_default=True, help="What one case is: a worker's work with a client, or the client across "
@@ -660,7 +675,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     from analyzer.io.results import results_metadata
 
     if output is not None:
-        check_output(output, inputs)
+        output = check_output(output, inputs)
     results_file = len(inputs) == 1 and results_metadata(inputs[0]) is not None
     records, file = corrections_for(corrections_path, no_corrections, inputs[0])
     with _Progress(msg("ui.analyze.progress", lang), bar=True,
@@ -718,7 +733,7 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @cli.command()
 @click.argument("note", type=click.Path(dir_okay=False, allow_dash=True))
 @format_option("terminal", "html", "json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file (default: the terminal).")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
 @click.option("--history", "history_path", type=click.Path(exists=True, path_type=Path), default=None,
@@ -753,7 +768,7 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, history
     from analyzer.report.review import note_header, review_text
 
     if output is not None:
-        check_output(output, [note])
+        output = check_output(output, [note])
     meta, body = split_front_matter(read_note_file(note))
     header = note_header(meta, note)
     history = None

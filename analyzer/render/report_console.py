@@ -9,6 +9,7 @@ from __future__ import annotations
 from analyzer.codebook import ALL_CODES, OUTCOME_CODES, PRINCIPLE_CODES
 from analyzer.messages import text as msg
 from analyzer.render import formats
+from analyzer.render.console import plain
 
 
 def _code_header(code: str, report: dict) -> str:
@@ -42,7 +43,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
             table.add_column(msg(key, lang), justify=justify, overflow="fold")
         for w in report["workers"]:
             gaps = " ".join(w["gaps"]) or msg("report.gaps_none", lang)
-            table.add_row(w["worker"], n(w["notes"]), n(w["clients"]),
+            table.add_row(plain(w["worker"]), n(w["notes"]), n(w["clients"]),
                           f"{w['principles_evidenced']}/16 ({pct(w['principle_coverage'])})",
                           n(w["breach_passages"]), gaps)
         out.print(table)
@@ -60,7 +61,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
                     if c.get("breached"):
                         cell += f" [red]!{n(c['breached'])}[/red]"
                     cells.append(cell)
-                matrix.add_row(w["worker"], *cells)
+                matrix.add_row(plain(w["worker"]), *cells)
             out.print(matrix)
         _legend(out, report, lang)
     elif by == "client":
@@ -79,7 +80,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
             marks = [(formats.date(c["outcomes"][e], lang, "compact") if c["outcomes"][e] else "✓") + (" ⚠" if e in late else "")
                      if c["outcome_notes"][e] else "·" for e in OUTCOME_CODES] if "outcome_notes" in c else \
                 ["✓" if c["outcomes"][e] else "·" for e in OUTCOME_CODES]
-            table.add_row(c.get("case", c["client"]), n(c["notes"]), *marks,
+            table.add_row(plain(c.get("case", c["client"])), n(c["notes"]), *marks,
                           msg("word.yes" if c["engagement_complete"] else "word.no", lang))
         out.print(table)
         out.print(" · ".join(f"{e} {names.get(e, '')}" for e in OUTCOME_CODES))
@@ -97,12 +98,11 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
     out.print()
     out.print(f"[bold]{msg('report.breaches', lang)} ({n(len(breaches))})[/bold]")
     for worker, b in breaches:
-        out.print(f"- {day(b['date'])} · {worker} · {b['note_id']} ¶{b['passage']}", markup=False)
+        out.print(plain(f"- {day(b['date'])} · {worker} · {b['note_id']} ¶{b['passage']}"))
         for code in b["codes"]:
             terms = ", ".join(b.get("evidence", {}).get("breach:" + code, []))
-            out.print(f"  ! {code} {names.get(code, '')}" + (f" ({terms})" if terms else ""), markup=False,
-                      style="red")
-        out.print(f"  {formats_excerpt(b['excerpt'])}", markup=False, style="dim")
+            out.print(plain(f"  ! {code} {names.get(code, '')}" + (f" ({terms})" if terms else ""), "red"))
+        out.print(plain(f"  {formats_excerpt(b['excerpt'])}", "dim"))
     out.print()
 
     from analyzer.render.corrections_console import print_basis
@@ -111,7 +111,7 @@ def print_report(report: dict, lang: str, by: str = "worker", width: int | None 
     out.print(f"[bold]{msg('report.skipped', lang)}[/bold]")
     if report["skipped"]:
         for s in report["skipped"]:
-            out.print(f"- {s['note_id']} ({s['source']}): {s['reason']}", markup=False)
+            out.print(plain(f"- {s['note_id']} ({s['source']}): {s['reason']}"))
     else:
         out.print(msg("report.none_skipped", lang))
     out.print()

@@ -76,7 +76,7 @@ def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool 
     if review.corrections:
         out.print()
         for line in correction_lines(review.corrections, lang):
-            out.print(line, markup=False)
+            out.print(plain(line))
     out.print()
     out.print(Text(msg("review.note", lang), style="italic"))
 

@@ -45,8 +45,10 @@ def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = No
 
     model = load_model(model_dir)
     current = model_id(model)
-    if len(paths) == 1 and (Path(paths[0]).is_dir() or str(paths[0]).lower().endswith(".parquet")) \
-            and results_metadata(paths[0]):
+    results = [p for p in paths if (Path(p).is_dir() or str(p).lower().endswith(".parquet")) and results_metadata(p)]
+    if results and len(paths) > 1:  # results are read as they are; they cannot be mixed with notes
+        raise InputError("notes.results_with_notes", path=str(results[0]))
+    if results:
         df, skipped, meta = read_results(paths[0])
         stored = meta.get("model_id", "")
         if stored != current:
