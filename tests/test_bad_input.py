@@ -1036,6 +1036,11 @@ case("results-file-missing-column", "hostile",
                 ["report", "res.parquet"])[2],
      lines=error("results.damaged", path="res.parquet", what="labels"),
      today="traceback", note="KeyError: 'labels'")
+case("results-file-format-1-missing-column", "hostile",
+     lambda t: (results_file(t.tmp / "good.parquet"), _format_1_without(t.tmp / "good.parquet", t.tmp / "res.parquet",
+                                                                          "labels"), ["report", "res.parquet"])[2],
+     lines=error("results.damaged", path="res.parquet", what="labels"), today="added",
+     note="main at 0611104: KeyError: 'labels' (a format 1 file is upgraded before its columns are checked)")
 case("results-file-other-format", "hostile",
      lambda t: (results_file(t.tmp / "good.parquet"), _rewrite_meta(t.tmp / "good.parquet", t.tmp / "res.parquet",
                                                                      b'{"format": 99}'), ["report", "res.parquet"])[2],
@@ -1426,6 +1431,20 @@ def _rewrite_meta(src: Path, dst: Path, meta: bytes | None, drop: str | None = N
         kv[b"analyzer_results"] = meta
     if drop:
         table = table.drop([drop])
+    pq.write_table(table.replace_schema_metadata(kv), dst)
+
+
+def _format_1_without(src: Path, dst: Path, column: str) -> None:
+    """A results file of format 1 (before the correction columns) with ``column`` missing."""
+    import pyarrow.parquet as pq
+
+    from analyzer.io.results import CORRECTION_COLUMNS
+
+    table = pq.read_table(src)
+    kv = dict(pq.ParquetFile(src).metadata.metadata or {})
+    meta = json.loads(kv[b"analyzer_results"])
+    kv[b"analyzer_results"] = json.dumps({**meta, "format": 1}).encode()
+    table = table.drop([c for c in (*CORRECTION_COLUMNS, column) if c in table.column_names])
     pq.write_table(table.replace_schema_metadata(kv), dst)
 
 

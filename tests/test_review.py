@@ -154,3 +154,25 @@ def test_review_wraps_at_the_terminal_width():
     assert all(prompt in joined for prompt in data["prompts"].values())
     wide = run(["review", "-", "--no-color"], input=TEXT, env={"COLUMNS": "140"}).output
     assert max(len(line) for line in wide.splitlines()) > 100
+
+
+def test_review_terminal_with_corrections_and_a_worker_name_with_markup(tmp_path):
+    """The terminal review prints what the corrections file did, and a worker name from the front matter is shown
+    as written, never read as rich markup (issue 14)."""
+    from tests.test_coverage import row
+
+    from analyzer.analysis.passages import to_frame
+    from analyzer.io.results import COLUMNS, ResultsWriter, run_metadata
+
+    results = tmp_path / "hasil.parquet"
+    frame = to_frame([row("a", "Rina", "K", "2026-08-01", ["P10"])])
+    writer = ResultsWriter(results)
+    writer.write({c: frame[c].tolist() for c in COLUMNS})
+    writer.finish(run_metadata("m", True, []))
+    note = tmp_path / "n.md"
+    note.write_text("---\nnote_id: RA-9\nworker: Budi [/bold]\ndate: 2026-10-15\n---\n" + TEXT, encoding="utf-8")
+    (tmp_path / "corrections.jsonl").write_text("", encoding="utf-8")
+    result = run(["review", str(note), "--no-color", "--lang", "en", "--history", str(results)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert text.count("Budi [/bold]") == 2 and "Corrections (" in text  # the header and the history line

@@ -415,7 +415,7 @@ class _Progress:
                    "(default: analyzer/data/model).")
 @corrections_option
 @lang_option
-def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bool, labels_path: Path | None,
+def train(corpus_dir: Path | None, out_dir: str | None, seed: int, transfer: bool, labels_path: Path | None,
           weight: int, folds: int, base_dir: Path | None, corrections_path: Path | None, no_corrections: bool,
           lang: str) -> None:
     """Train the passage classifier on every corpus file except the test*.jsonl files, tune per-code
@@ -582,8 +582,8 @@ def columns_option(func):
               help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster.")
 @corrections_option
 @lang_option
-def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, model_dir: Path | None,
-            redact_mode: str, no_redact: bool, jobs: int | None, cache_path: Path | None, no_cache: bool, engine: str,
+def analyze(notes: tuple[Path, ...], output: str, columns_spec: str | None, model_dir: Path | None,
+            redact_mode: str, no_redact: bool, jobs: int | None, cache_path: str | None, no_cache: bool, engine: str,
             scheduler: str | None, corrections_path: Path | None, no_corrections: bool, lang: str) -> None:
     """Analyse NOTES (tables: .csv .xlsx .jsonl .parquet; folders of .txt .md .docx; single note files) and
     write passage-level results (note, offsets, codes, breaches, scores, evidence) as Parquet. Streams in
@@ -648,7 +648,7 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @codebook_option
 @corrections_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
-           output: Path | None, case_key: str, csv_dialect: str, lang: str, redact_mode: str, no_redact: bool,
+           output: str | None, case_key: str, csv_dialect: str, lang: str, redact_mode: str, no_redact: bool,
            columns_spec: str | None, model_dir: Path | None, codebook_path: Path | None,
            corrections_path: Path | None, no_corrections: bool) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
@@ -744,7 +744,7 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @model_option
 @codebook_option
 @corrections_option
-def review(note: str, fmt: str, output: Path | None, color: bool | None, history_path: Path | None, lang: str,
+def review(note: str, fmt: str, output: str | None, color: bool | None, history_path: Path | None, lang: str,
            redact_mode: str, no_redact: bool, model_dir: Path | None, codebook_path: Path | None,
            corrections_path: Path | None, no_corrections: bool) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage

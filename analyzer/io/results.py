@@ -213,11 +213,12 @@ def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:
         except Exception:  # pyarrow raises several types for a damaged file
             raise InputError("results.damaged", path=str(path), what=part.name) from None
     df = pd.concat(frames, ignore_index=True) if frames else to_frame({name: [] for name in COLUMNS})
-    if meta.get("format") == 1:
-        _upgrade_format_1(df, meta)
-    missing = [name for name in COLUMNS if name not in df.columns]
+    expected = COLUMNS if meta.get("format") == RESULTS_FORMAT else [c for c in COLUMNS if c not in CORRECTION_COLUMNS]
+    missing = [name for name in expected if name not in df.columns]  # before the upgrade, which reads columns
     if missing:
         raise InputError("results.damaged", path=str(path), what=", ".join(missing))
+    if meta.get("format") == 1:
+        _upgrade_format_1(df, meta)
     for col in LIST_COLUMNS:
         df[col] = df[col].map(lambda v: list(v) if v is not None else [])
     return df, skipped, meta

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from analyzer.messages import text as msg
 from analyzer.render import formats
+from analyzer.render.console import plain as literal
 
 if TYPE_CHECKING:  # pragma: no cover
     from analyzer.codebook import Codebook
@@ -76,7 +77,7 @@ def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool 
     if review.corrections:
         out.print()
         for line in correction_lines(review.corrections, lang):
-            out.print(plain(line))
+            out.print(literal(line))
     out.print()
     out.print(Text(msg("review.note", lang), style="italic"))
 
@@ -88,7 +89,7 @@ def _print_history(out, review: "Review", codebook: "Codebook", lang: str) -> No
     out.print()
     out.print(Text(msg("review.history_title", lang), style="bold"))
     if not h["notes"]:
-        out.print(msg("review.history_none", lang, worker=h["worker"]))
+        out.print(literal(msg("review.history_none", lang, worker=h["worker"])))
         return
     out.print(msg("review.history_line", lang, notes=formats.number(h["notes"], lang),
                   first=formats.date(h["first_date"], lang), last=formats.date(h["last_date"], lang)))
