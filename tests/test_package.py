@@ -19,7 +19,8 @@ def test_wheel_installs_in_a_fresh_venv_and_reviews_a_demo_note(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("analyzer/data/codebook.yaml", "analyzer/data/messages.yaml", "analyzer/data/lexicon.tsv",
                     "analyzer/data/pii/patterns.tsv", "analyzer/data/model/scoring.npz",
-                    "analyzer/data/model/metadata.json", "analyzer/model/templates/card.md.j2"):
+                    "analyzer/data/model/metadata.json", "analyzer/model/templates/card.md.j2",
+                    "analyzer/serve/templates/base.html.j2", "analyzer/serve/static/style.css"):
         assert shipped in names, shipped
     assert not any(n.startswith(("corpora/", "tests/")) for n in names)
 

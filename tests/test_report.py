@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analyzer.cli import cli
+from analyzer.cli.commands import cli
 from analyzer.resources import DEMO_DIR, REPO_ROOT
 
 NOTES = DEMO_DIR / "notes"
@@ -114,11 +114,11 @@ def test_csv_and_xlsx(results, tmp_path):
     csv_path, xlsx_path = tmp_path / "r.csv", tmp_path / "r.xlsx"
     assert run(["report", str(results), "--format", "csv", "-o", str(csv_path), "--lang", "en"]).exit_code == 0
     frame = pd.read_csv(csv_path, encoding="utf-8-sig")
-    assert list(frame.columns[:3]) == ["Worker", "Code", "Applied"] and len(frame) == 8 * 20
+    assert list(frame.columns[:4]) == ["Worker", "Code", "Name", "Applied"] and len(frame) == 8 * 20
     assert run(["report", str(results), "--format", "xlsx", "-o", str(xlsx_path)]).exit_code == 0
     wb = openpyxl.load_workbook(xlsx_path)
-    assert wb.sheetnames == ["Petugas", "Kode per petugas", "Klien", "Bulan", "Pelanggaran", "Dilewati",
-                             "Keandalan model", "Tentang"]
+    assert wb.sheetnames == ["Petugas", "Kode per petugas", "Peta panas", "Klien", "Bulan", "Pelanggaran", "Passage",
+                             "Dilewati", "Keandalan model", "Tentang"]
     assert wb["Petugas"].max_row == 9 and wb["Petugas"]["A2"].value == "Agus Wibowo"
 
 
@@ -130,7 +130,7 @@ def test_spreadsheet_formulas_are_neutralised(tmp_path):
     report = {"workers": [{"worker": "=cmd|' /C calc'!A0", "notes": 1, "clients": 0, "passages": 1,
                            "principle_coverage": 0, "outcome_coverage": 0, "breach_passages": 0, "gaps": [],
                            "codes": {}, "breaches": [{"date": "2026-08-01", "note_id": "@x", "client": "+c",
-                                                      "codes": ["P02"], "excerpt": "-bad"}]}],
+                                                      "passage": 3, "codes": ["P02"], "excerpt": "-bad"}]}],
               "clients": [], "months": [], "skipped": [], "codes": [], "model": {"code_f1": {}, "weak_codes": []},
               "statement": "s"}
     import io
@@ -143,7 +143,7 @@ def test_spreadsheet_formulas_are_neutralised(tmp_path):
         c: {"applied": 0, "breached": 0, "notes": 0, "note_share": 0} for c in
         [f"P{i:02d}" for i in range(1, 17)] + ["E1", "E2", "E3", "E4"]})]}, "en", tmp_path / "x.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["Breaches"]
-    assert ws["A2"].value.startswith("'=") and ws["F2"].value == "'-bad"
+    assert ws["A2"].value.startswith("'=") and ws["J2"].value == "'-bad"
 
 
 def test_html_is_self_contained_and_escaped(tmp_path):
@@ -291,7 +291,8 @@ def test_report_and_review_use_a_custom_codebook(results, codebook_raw, write_co
     ignored a custom codebook)."""
     entry = next(c for c in codebook_raw["codes"] if c["code"] == "P01")
     entry["name_en"] = "Stay with the client's own problem (agency wording)"
-    entry["reflection_prompt_en"] = "Agency prompt: what was the client's own problem?"
+    for code in codebook_raw["codes"]:
+        code["reflection_prompt_en"] = f"Agency prompt for {code['code']}"
     path = write_codebook(codebook_raw)
     out = run(["report", str(results), "--format", "json", "--lang", "en", "--codebook", str(path)])
     assert out.exit_code == 0, out.output
@@ -301,4 +302,5 @@ def test_report_and_review_use_a_custom_codebook(results, codebook_raw, write_co
     note.write_text("Kami membahas jadwal posyandu bulan depan.", encoding="utf-8")
     out = run(["review", str(note), "--format", "json", "--lang", "en", "--codebook", str(path)])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.output)["prompts"]["P01"] == "Agency prompt: what was the client's own problem?"
+    prompts = json.loads(out.output)["prompts"]
+    assert prompts and all(text == f"Agency prompt for {code}" for code, text in prompts.items())

@@ -62,7 +62,7 @@ def test_broken_docx(tmp_path):
     path.write_bytes(b"not a zip")
     with pytest.raises(InputError) as exc:
         read_note_file(path)
-    assert exc.value.key == "input.docx_unreadable"
+    assert exc.value.key == "input.docx_invalid"
 
 
 def test_decode_bytes_windows_1252_quotes():

@@ -49,9 +49,15 @@ class ResultCache:
         self.path = Path(path)
         self.model_id = model_id
         self.db = sqlite3.connect(self.path, timeout=60)  # another run may hold the lock
-        self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model TEXT, payload BLOB)")
-        self.db.execute("DELETE FROM results WHERE model != ?", (model_id,))  # a changed model: start afresh
-        self.db.commit()
+        try:
+            self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model TEXT, payload BLOB)")
+            self.db.execute("DELETE FROM results WHERE model != ?", (model_id,))  # a changed model: start afresh
+            self.db.commit()
+        except sqlite3.DatabaseError:  # another program's database, or a damaged one
+            self.db.close()
+            from analyzer.errors import InputError
+
+            raise InputError("cache.not_cache", path=str(path)) from None
 
     @staticmethod
     def key(text: str, redact_text: "bool | str") -> str:

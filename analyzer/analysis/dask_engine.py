@@ -73,17 +73,25 @@ def model_payload(model_dir: str | Path | None) -> dict:
 
 
 def _check_address(address: str) -> None:
-    """A scheduler address Dask can parse (``tcp://host:port``), or a clear error before any work."""
+    """A scheduler address Dask can parse (``tcp://host:port``) whose port answers, or a clear error before any
+    work."""
     from distributed.comm import parse_address, parse_host_port
 
     from analyzer.errors import InputError
 
     try:
         scheme, location = parse_address(address)
-        if scheme in ("tcp", "tls"):
-            parse_host_port(location)
+        host, port = parse_host_port(location) if scheme in ("tcp", "tls") else (None, None)
     except (ValueError, TypeError) as exc:
         raise InputError("dask.bad_address", address=address, detail=str(exc)[:120]) from None
+    if host is not None:  # a closed port or an unknown host is said at once, not after the client's time-out
+        import socket
+
+        try:
+            socket.create_connection((host, port), timeout=10).close()
+        except OSError as exc:
+            raise InputError("dask.unreachable", address=address,
+                             detail=exc.strerror or type(exc).__name__) from None
 
 
 def run_dask(paths: Sequence[str | Path], output: str | Path, model_dir: str | Path | None = None,

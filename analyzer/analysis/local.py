@@ -10,6 +10,7 @@ The output file appears only when the run is complete (written to a temporary fi
 from __future__ import annotations
 
 import gc
+import glob
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from analyzer.analysis.cache import ResultCache, default_cache_path
 from analyzer.analysis.passages import analyze_texts, chunked
 
 CHUNK_NOTES = 400
+PARALLEL_FROM = 100  # texts to analyse in one chunk before worker processes are worth starting
 
 
 @dataclass
@@ -93,7 +95,16 @@ def _exit_with_parent() -> None:
 
 
 def _init_worker(model_dir: str | None) -> None:
+    import signal
+
     global _WORKER_MODEL
+    # The main process handles Ctrl-C and SIGTERM and stops the pool. A worker starts with both signals blocked
+    # (see _start_pool) and with the CLI's handler, which raises KeyboardInterrupt and would print a traceback:
+    # it ignores Ctrl-C, ends quietly on SIGTERM, and only then takes the signals (one sent meanwhile included).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # POSIX
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _exit_with_parent()
     from analyzer.model.persist import load_model
 
@@ -101,9 +112,63 @@ def _init_worker(model_dir: str | None) -> None:
     _collect_less(COLLECT_AFTER)  # a worker lives for one run: nothing to restore
 
 
-def _analyze_in_worker(args: tuple[list[str], bool]) -> list[list[dict]]:
-    texts, redact_text = args
-    return analyze_texts(texts, _WORKER_MODEL, redact_text)
+SPILL_SUFFIX = ".spill.tmp"
+
+
+def _analyze_in_worker(args: tuple[list[str], "bool | str", str, str]) -> str:
+    """Analyse ``texts`` and write the payloads (JSON) to a new file beside the output; return its name. Only
+    the name goes back through the pool's result pipe: a message that short is written whole, so a worker
+    killed while answering can never leave a half message there (on which the pool would wait forever)."""
+    import json
+    import tempfile
+
+    texts, redact_text, folder, prefix = args
+    payloads = analyze_texts(texts, _WORKER_MODEL, redact_text)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=SPILL_SUFFIX, dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(payloads, fh, ensure_ascii=False)
+    return name
+
+
+def _collect(name: str) -> list[list[dict]]:
+    """The payloads a worker wrote (and the file removed)."""
+    import json
+
+    try:
+        with open(name, encoding="utf-8") as fh:
+            return json.load(fh)
+    finally:
+        os.unlink(name)
+
+
+def _start_pool(jobs: int, model_dir, pools: list) -> None:
+    """Start a pool of ``jobs`` worker processes (appended to ``pools`` before anything can interrupt, so the
+    caller always stops what was started). SIGINT and SIGTERM are blocked while the workers are forked, so no
+    signal reaches a worker before ``_init_worker`` has set its handling (the workers inherit the mask)."""
+    import signal
+
+    posix = hasattr(signal, "pthread_sigmask")
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if posix else None
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                   initargs=(None if model_dir is None else str(model_dir),))
+        pools.append(pool)
+        pool.submit(os.getpid)  # starts the worker processes
+    finally:
+        if posix:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes at once, then the pool: an interrupted or failed run does not wait for
+    their tasks, and a finished one does not wait for idle workers to read their stop signal (a worker killed
+    while it held the task queue's lock would leave the others waiting for it forever)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, ValueError):  # pragma: no cover - already gone
+            pass
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _split(items: list, parts: int) -> list[list]:
@@ -117,29 +182,47 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
               progress: Callable[[int, int | None], None] | None = None, corrections=None) -> RunSummary:
     """Analyse notes from ``paths`` into the Parquet file ``output`` (see the module docstring).
 
-    ``jobs``: worker processes (default: all cores; 1 runs in this process). ``cache``: the cache file
-    (default: ``OUTPUT.cache.sqlite``; ``False`` disables caching). ``corrections``: an
+    ``jobs``: worker processes (default: all cores; 1 runs in this process; a run whose chunks hold fewer than
+    ``PARALLEL_FROM`` notes to analyse runs in this process too, as starting the workers would take longer).
+    ``cache``: the cache file (default: ``OUTPUT.cache.sqlite``; ``False`` disables caching). ``corrections``: an
     ``analysis.corrections.Corrector`` whose corrections are applied to every chunk before it is written (the
     cache keeps the model's own results).
+
+    Only one run writes an output at a time: a second run on the same output stops at once with
+    ``output.in_use`` (``io/atomic.exclusive``). A worker process that dies ends the run with
+    ``engine.worker_died``; what finished before is in the cache.
     """
-    from analyzer.analysis.corrections import Corrector, apply_to_columns
+    from analyzer.analysis.corrections import Corrector
+    from analyzer.io.atomic import exclusive
+    from analyzer.io.outputs import check_cache, check_output
+
+    output = check_output(output, paths)
+    cache_file = None if cache is False else check_cache(default_cache_path(output) if cache is None else cache,
+                                                         output, paths)
+    corrector = corrections if corrections is not None else Corrector([])
+    with exclusive(output):
+        return _run(paths, output, model_dir, columns, redact_text, max(1, jobs or os.cpu_count() or 1), cache_file,
+                    chunk_notes, progress, corrector)
+
+
+def _run(paths, output: Path, model_dir, columns, redact_text, jobs: int, cache_file: Path | None, chunk_notes: int,
+         progress, corrector) -> RunSummary:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from analyzer.analysis.corrections import apply_to_columns
     from analyzer.analysis.passages import model_id as get_model_id
+    from analyzer.errors import AnalyzerError
     from analyzer.io.notes import NoteBatch, iter_notes
-    from analyzer.io.outputs import check_output
     from analyzer.io.results import ResultsWriter, result_columns, run_metadata
     from analyzer.model.persist import load_model
 
-    output = check_output(output, paths)
-    cache_file = None if cache is False else check_output(Path(cache) if cache else default_cache_path(output), paths)
-    corrector = corrections if corrections is not None else Corrector([])
-    jobs = max(1, jobs or os.cpu_count() or 1)
     model = load_model(model_dir)
     summary = RunSummary(output=output, model_id=get_model_id(model))
     store = None if cache_file is None else ResultCache(cache_file, summary.model_id)
     batch = NoteBatch()
     notes = iter_notes(paths, columns, batch)
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                               initargs=(None if model_dir is None else str(model_dir),)) if jobs > 1 else None
+    pools: list[ProcessPoolExecutor] = []  # the worker pool, once started
+    spill = f".{output.name}.{os.getpid()}."  # workers' result files: named like atomic.py's temporary files
     writer = ResultsWriter(output)
     try:
         with fewer_collections():
@@ -150,12 +233,19 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
                 if todo:
                     text_of = {k: n.text for k, n in zip(keys, chunk)}
                     texts = [text_of[k] for k in todo]
-                    if pool is None:
+                    if not pools and jobs > 1 and len(texts) >= PARALLEL_FROM:
+                        # the workers are forked from this process: load the text pipeline (spaCy, the
+                        # recognisers, the model's tables) here once, and every worker starts with it
+                        analyze_texts(["Saya mendengarkan."], model, redact_text)
+                        _start_pool(jobs, model_dir, pools)
+                    if not pools:
                         payloads = analyze_texts(texts, model, redact_text)
                     else:
-                        parts = _split(texts, jobs)
-                        payloads = [p for res in pool.map(_analyze_in_worker, [(t, redact_text) for t in parts])
-                                    for p in res]
+                        tasks = [(t, redact_text, str(output.parent), spill) for t in _split(texts, jobs)]
+                        try:
+                            payloads = [p for name in pools[0].map(_analyze_in_worker, tasks) for p in _collect(name)]
+                        except BrokenProcessPool:
+                            raise AnalyzerError("engine.worker_died") from None
                     fresh = dict(zip(todo, payloads))
                     if store:
                         store.put_many(fresh)
@@ -175,8 +265,10 @@ def run_local(paths: Sequence[str | Path], output: str | Path, model_dir: str | 
         writer.finish(metadata)
     finally:
         writer.abort()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        for pool in pools:
+            _stop_workers(pool)
+            for left in output.parent.glob(f"{glob.escape(spill)}*{SPILL_SUFFIX}"):  # of tasks never collected
+                left.unlink(missing_ok=True)
         if store:
             store.close()
     return summary

@@ -90,7 +90,10 @@ class AnalyzerGroup(click.Group):
 
 
 def _terminate_like_interrupt():
-    """SIGTERM runs the same clean-up as Ctrl-C (temporary files removed, workers stopped)."""
+    """Ctrl-C and SIGTERM run the same clean-up (temporary files removed, workers stopped): both raise
+    ``KeyboardInterrupt``. Never inside a finaliser (``__del__``), where Python would print the exception as
+    ignored and carry on: there the signal is sent again a moment later, when the finaliser is done."""
+    import os
     import signal
     import threading
 
@@ -98,16 +101,22 @@ def _terminate_like_interrupt():
         return None
 
     def interrupt(signum, frame):
+        while frame is not None:
+            if frame.f_code.co_name == "__del__":
+                threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+                return
+            frame = frame.f_back
         raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGTERM, interrupt)
+    return [(sig, signal.signal(sig, interrupt)) for sig in (signal.SIGINT, signal.SIGTERM)]
 
 
 def _restore_terminate(previous) -> None:
     import signal
 
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+    for sig, handler in previous or ():
+        if handler is not None:  # None: a handler not set from Python, which cannot be put back
+            signal.signal(sig, handler)
 
 
 @contextmanager
@@ -330,7 +339,12 @@ def corpus_agreement(first: Path, second: Path, lang: str, fmt: str) -> None:
     from analyzer.corpus.agreement import agreement, read_second_pass
     from analyzer.render import console
 
-    data = agreement(read_second_pass(first), read_second_pass(second))
+    from analyzer.errors import CorpusError
+
+    passes = read_second_pass(first), read_second_pass(second)
+    if not set(passes[0]) & set(passes[1]):
+        raise CorpusError("agreement.no_common", first=str(first), second=str(second))
+    data = agreement(*passes)
     if fmt == "json":
         click.echo(console.dump_json(data))
     else:
@@ -349,8 +363,8 @@ class _Progress:
     """A transient rich progress display on stderr, shown only on a terminal: a spinner with the current step
     (``step``), or a bar of notes done (``advance``)."""
 
-    def __init__(self, label: str = "", bar: bool = False) -> None:
-        self.label, self.bar = label, bar
+    def __init__(self, label: str = "", bar: bool = False, total: int | None = None) -> None:
+        self.label, self.bar, self.total = label, bar, total
         self._progress = None
         self._task = None
 
@@ -364,14 +378,16 @@ class _Progress:
                    else [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()])
         self._progress = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
         self._progress.__enter__()
-        self._task = self._progress.add_task(self.label, total=None)
+        self._task = self._progress.add_task(self.label, total=self.total)
         return self
 
     def step(self, description: str) -> None:
         self._progress.update(self._task, description=description)
 
     def advance(self, done: int, total: int | None = None) -> None:
-        self._progress.update(self._task, completed=done, total=total)
+        """``done`` of ``total`` (a total counted up front is kept when the caller does not know one)."""
+        self.total = total if total is not None else self.total
+        self._progress.update(self._task, completed=done, total=self.total)
 
     def __exit__(self, *exc) -> None:
         self._progress.__exit__(*exc)
@@ -380,7 +396,7 @@ class _Progress:
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Annotated corpus folder (default: corpora/annotated); every test*.jsonl file is held out.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None,
               help="Where to write the model (default: analyzer/data/model).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
 @click.option("--transfer/--no-transfer", default=False, show_default=True,
@@ -425,7 +441,8 @@ def train(corpus_dir: Path | None, out_dir: Path | None, seed: int, transfer: bo
         return
 
     with _Progress() as progress:
-        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, out_dir or DEFAULT_MODEL_DIR, seed, progress.step,
+        result = train_and_save(corpus_dir or DEFAULT_CORPUS_DIR, DEFAULT_MODEL_DIR if out_dir is None else out_dir,
+                                seed, progress.step,
                                 transfer=transfer)
     from analyzer.model.card import headline_rows
 
@@ -500,13 +517,13 @@ def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: s
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default=None,
               help="Output JSONL file (default: standard output).")
 @model_option
 @redact_option
 @lang_option
-def predict(input_path: Path, output: Path | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
+def predict(input_path: str, output: str | None, model_dir: Path | None, redact_mode: str, no_redact: bool,
             lang: str) -> None:
     """Predict codes for passages in INPUT (JSONL with fields id and text, or CSV with those columns; other
     fields are kept). Writes one JSON line per input line, in the same order, with labels, breaches,
@@ -523,14 +540,14 @@ def predict(input_path: Path, output: Path | None, model_dir: Path | None, redac
     from analyzer.messages import text as msg
     from analyzer.model.persist import load_model
 
-    if output is not None and str(output) != "-":
-        check_output(output, [input_path])
+    if output is not None and output != "-":
+        output = check_output(output, [input_path])
     rows = read_passages(input_path)
     model = load_model(model_dir)
     texts = [row["text"] if isinstance(row.get("text"), str) else "" for row in rows]
     passages = analyze_texts(texts, model, _mode(redact_mode, no_redact), whole=True)
     records = (output_record(row, passage) for row, (passage,) in zip(rows, passages))
-    if output is None or str(output) == "-":
+    if output is None or output == "-":
         write_jsonl(records, sys.stdout)
         return
     with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
@@ -549,14 +566,14 @@ def columns_option(func):
 
 @cli.command()
 @click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--output", required=True, type=click.Path(),
               help="Results to write: a Parquet file (local engine) or a folder of Parquet parts (dask engine).")
 @columns_option
 @model_option
 @redact_option
 @click.option("--jobs", type=click.IntRange(1, None), default=None,
               help="Worker processes for the local engine (default: all cores); results are identical to --jobs 1.")
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--cache", "cache_path", type=click.Path(), default=None,
               help="Result cache file (default: OUTPUT.cache.sqlite); reruns re-analyse only changed notes.")
 @click.option("--no-cache", is_flag=True, help="Analyse every note again and keep no cache.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -594,7 +611,9 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
     else:
         from analyzer.analysis.local import run_local
 
-        with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+        from analyzer.io.note_count import count_notes
+
+        with _Progress(msg("ui.analyze.progress", lang), bar=True, total=count_notes(notes)) as progress:
             summary = run_local(notes, output, model_dir, columns, _mode(redact_mode, no_redact), jobs,
                                 False if no_cache else cache_path, progress=progress.advance, corrections=corrector)
     click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,
@@ -614,8 +633,14 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only notes on or before this date (YYYY-MM-DD).")
 @format_option("table", "csv", "xlsx", "json", "html")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file (default: the terminal; xlsx needs a file).")
+@click.option("--case-key", type=click.Choice(["worker+client", "client"]), default="worker+client",
+              show_default=True, help="What one case is: a worker's work with a client, or the client across "
+                                      "workers (when client ids are unique register numbers).")
+@click.option("--csv-dialect", type=click.Choice(["excel", "excel-id"]), default="excel", show_default=True,
+              help="CSV: comma and decimal point (excel), or semicolon and decimal comma for a spreadsheet in "
+                   "Indonesian settings (excel-id).")
 @lang_option
 @redact_option
 @columns_option
@@ -623,9 +648,9 @@ def analyze(notes: tuple[Path, ...], output: Path, columns_spec: str | None, mod
 @codebook_option
 @corrections_option
 def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, date_to, fmt: str,
-           output: Path | None, lang: str, redact_mode: str, no_redact: bool, columns_spec: str | None,
-           model_dir: Path | None, codebook_path: Path | None, corrections_path: Path | None,
-           no_corrections: bool) -> None:
+           output: Path | None, case_key: str, csv_dialect: str, lang: str, redact_mode: str, no_redact: bool,
+           columns_spec: str | None, model_dir: Path | None, codebook_path: Path | None,
+           corrections_path: Path | None, no_corrections: bool) -> None:
     """Coverage report per worker (and per client/case and month) from notes, or from a results file of
     'analyzer analyze': which principles and engagement outcomes each worker's notes show, breaches for
     review, gaps, and the model's reliability per code. Corrections (corrections.jsonl beside the input, or
@@ -646,14 +671,19 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
 
     if fmt == "xlsx" and output is None:
         raise InputError("report.needs_output", fmt="xlsx")
+    from analyzer.io.note_count import count_notes
+    from analyzer.io.results import results_metadata
+
     if output is not None:
-        check_output(output, inputs)
+        output = check_output(output, inputs)
+    results_file = len(inputs) == 1 and results_metadata(inputs[0]) is not None
     records, file = corrections_for(corrections_path, no_corrections, inputs[0])
-    with _Progress(msg("ui.analyze.progress", lang), bar=True) as progress:
+    with _Progress(msg("ui.analyze.progress", lang), bar=True,
+                   total=None if results_file else count_notes(inputs)) as progress:
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), _mode(redact_mode, no_redact),
                                  progress.advance, corrections=records, corrections_file=file)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,
-                       _mode(redact_mode, no_redact), load_codebook(codebook_path))
+                       _mode(redact_mode, no_redact), load_codebook(codebook_path), case_key)
     if fmt == "table":
         from analyzer.render.report_console import print_report
 
@@ -677,7 +707,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
         from analyzer.render.tables import write_csv
 
         buf = io.StringIO()
-        write_csv(data, by if by != "worker" else "codes", lang, buf)
+        write_csv(data, by if by != "worker" else "codes", lang, buf, csv_dialect)
         _emit(buf.getvalue(), output, encoding="utf-8-sig")
     elif fmt == "xlsx":
         from analyzer.render.tables import write_xlsx
@@ -703,42 +733,56 @@ def _emit(text: str, output: Path | None, encoding: str = "utf-8") -> None:
 @cli.command()
 @click.argument("note", type=click.Path(dir_okay=False, allow_dash=True))
 @format_option("terminal", "html", "json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file (default: the terminal).")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
+@click.option("--history", "history_path", type=click.Path(exists=True, path_type=Path), default=None,
+              metavar="RESULTS", help="Results of 'analyzer analyze' with the worker's earlier notes: compare this "
+                                      "note with them (the worker comes from the note's front matter).")
 @lang_option
 @redact_option
 @model_option
 @codebook_option
 @corrections_option
-def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: str, redact_mode: str, no_redact: bool,
-           model_dir: Path | None, codebook_path: Path | None, corrections_path: Path | None,
-           no_corrections: bool) -> None:
+def review(note: str, fmt: str, output: Path | None, color: bool | None, history_path: Path | None, lang: str,
+           redact_mode: str, no_redact: bool, model_dir: Path | None, codebook_path: Path | None,
+           corrections_path: Path | None, no_corrections: bool) -> None:
     """Review one note or reflection before supervision (.txt, .md, .docx, or - for stdin): each passage
     with its codes and breaches inline and the evidence terms, then the principles and engagement outcomes the
-    note shows, those it does not, and the codebook's reflection question for each missing one. Corrections of
+    note shows, those it does not, and the reflection questions that matter most: breaches first, then at most
+    three missing codes. With --history, how this note compares with the worker's earlier notes. Corrections of
     this note (its note_id in the front matter, else the file name; corrections.jsonl beside it, or
     --corrections) win over the model and are marked.
 
     \b
     Examples:
       analyzer review catatan.txt
+      analyzer review catatan.md --history hasil.parquet
       cat refleksi.md | analyzer review - --lang en --format html -o review.html
     """
     from analyzer.codebook import load_codebook
-    from analyzer.model.persist import load_model
-    from analyzer.io.notes import split_front_matter
-    from analyzer.report.review import review_text
+    from analyzer.errors import InputError
     from analyzer.io.documents import read_note_file
+    from analyzer.io.notes import split_front_matter
+    from analyzer.model.persist import load_model
+    from analyzer.report.review import note_header, review_text
 
     if output is not None:
-        check_output(output, [note])
-    front, body = split_front_matter(read_note_file(note))
+        output = check_output(output, [note])
+    meta, body = split_front_matter(read_note_file(note))
+    header = note_header(meta, note)
+    history = None
+    if history_path is not None:
+        from analyzer.io.results import read_results
+
+        if not header["worker"]:
+            raise InputError("review.history_no_worker")
+        history, _, _ = read_results(history_path)
     codebook = load_codebook(codebook_path)
-    note_id = str(front.get("note_id") or "").strip() or (Path(note).stem if note != "-" else None)
+    note_id = str(meta.get("note_id") or "").strip() or (Path(note).stem if note != "-" else None)
     records, file = corrections_for(corrections_path, no_corrections, note)
-    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact), note_id,
-                         records, file)
+    result = review_text(body, load_model(model_dir), codebook, lang, _mode(redact_mode, no_redact), header, history,
+                         note_id=note_id, corrections=records, corrections_file=file)
     if fmt == "json":
         from analyzer.render.console import dump_json
 
@@ -759,8 +803,67 @@ def review(note: str, fmt: str, output: Path | None, color: bool | None, lang: s
 
             buf = io.StringIO()
             with redirect_stdout(buf):
-                print_review(result, codebook, lang, False)
+                print_review(result, codebook, lang, False, width=100)
             _emit(buf.getvalue(), output)
+
+
+@cli.command()
+@click.argument("inputs", metavar="[NOTES_OR_RESULTS...]", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but 127.0.0.1/localhost lets others on the network connect: "
+                   "it prints a warning and requires a token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@model_option
+@click.option("--corrections", "corrections_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Corrections file the pages read and write (default: corrections.jsonl beside the inputs).")
+@click.option("--token", default=None,
+              help="Access token every request must carry (generated and printed when another --host is given "
+                   "without one).")
+@click.option("--no-redact", "no_redact", is_flag=True,
+              help="Show note text and evidence unmasked (only at start-up; reports mask by default).")
+@columns_option
+@codebook_option
+@lang_option
+def serve(inputs: tuple[Path, ...], host: str, port: int, model_dir: Path | None, corrections_path: Path | None,
+          token: str | None, no_redact: bool, columns_spec: str | None, codebook_path: Path | None, lang: str) -> None:
+    """Start a local web page for supervisors and workers: the coverage report with drill-down to the
+    passages, cases and their timelines, reviewing a pasted or uploaded note, correcting codes, export, and the
+    model's reliability. For one person or a small team on this machine or a local network, not for the
+    internet. Stop it with Ctrl-C.
+
+    \b
+    Examples:
+      analyzer serve corpora/demo/notes
+      analyzer serve hasil.parquet --port 8080 --lang en
+    """
+    from analyzer.io.notes import parse_columns
+    from analyzer.messages import text as msg
+    from analyzer.serve.run import allowed_hosts, bind, is_loopback, new_token, serve as run_server, url_of
+
+    public = not is_loopback(host)
+    if public:
+        click.echo(msg("ui.serve.public_warning", lang, host=host), err=True)
+        if not token:
+            token = new_token()
+            click.echo(msg("ui.serve.token_generated", lang), err=True)
+    sock = bind(host, port)  # before loading: a port in use fails at once
+    try:
+        from analyzer.serve.app import create_app
+
+        with _Progress(msg("ui.serve.loading", lang), bar=bool(inputs)) as progress:
+            app = create_app(inputs, model_dir, corrections_path, redact="none" if no_redact else "all",
+                             token=token, columns=parse_columns(columns_spec), codebook=codebook_path,
+                             allowed_hosts=allowed_hosts(host, token), progress=progress.advance, warm=True)
+        url = url_of(sock)
+        click.echo(msg("ui.serve.started", lang, url=url), err=True)
+        if token:
+            click.echo(msg("ui.serve.token_line", lang, token=token, url=url), err=True)
+    except BaseException:
+        sock.close()
+        raise
+    run_server(app, sock)
+    click.echo(msg("ui.serve.stopped", lang), err=True)
 
 
 def main() -> None:

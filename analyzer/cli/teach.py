@@ -245,7 +245,7 @@ def suggest(results: Path, n: int, fmt_to: str | None, out_dir: Path | None, sch
 
     out = Console(width=100, highlight=False)
     table = Table(title=msg("ui.suggest.title", lang, n=len(rows)))
-    for key in ("col.rank", "col.note", "col.passage_n", "col.worker", "col.code", "col.score", "col.excerpt"):
+    for key in ("col.rank", "col.note", "col.passage_n", "col.worker", "col.code", "col.score_threshold", "col.excerpt"):
         table.add_column(msg(key, lang), overflow="fold")
     for rank, r in enumerate(rows, start=1):
         excerpt = " ".join(r["text"].split())

@@ -24,9 +24,14 @@ def read_second_pass(path: str | Path) -> dict[str, tuple[set[str], set[str]]]:
         if raw.strip():
             try:
                 row = json.loads(raw)
-                key, labels, breaches = str(row["id"]), set(row["labels"]), set(row["breaches"])
+                key, labels, breaches = str(row["id"]), row["labels"], row["breaches"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise CorpusError("corpus.malformed", problem=f"{path.name}:{number}", n=1) from None
+            for name, value in (("labels", labels), ("breaches", breaches)):
+                if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+                    raise CorpusError("corpus.malformed", problem=f"{path.name}:{number}: {name} must be a list of "
+                                      "codes", n=1)
+            labels, breaches = set(labels), set(breaches)
             unknown = sorted((labels - known) | (breaches - set(PRINCIPLE_CODES)))
             if unknown:
                 raise CorpusError("corpus.malformed", problem=f"{path.name}:{number}: unknown codes "

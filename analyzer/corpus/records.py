@@ -116,6 +116,8 @@ def corpus_files(path: str | Path) -> list[Path]:
     """The JSONL files of a corpus folder (sorted, test.jsonl included) or the single file given."""
     path = Path(path)
     if path.is_file():
+        if path.suffix.lower() != ".jsonl":
+            raise CorpusError("corpus.not_jsonl", path=str(path))
         return [path]
     if not path.is_dir():
         raise CorpusError("corpus.not_found", path=str(path))

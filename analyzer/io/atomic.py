@@ -2,7 +2,8 @@
 
 Content goes to a temporary file with a unique name beside the target and is renamed over it only when
 complete. Concurrent runs never share a temporary file, and a temporary file is removed only by the run that
-made it, or later when the process that made it is gone (a run killed with SIGKILL).
+made it, or later when the process that made it is gone (a run killed with SIGKILL). A long run holds
+:func:`exclusive` on its output, so a second run on the same output stops at once instead of racing it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 _PREFIX = "."
 _SUFFIX = ".tmp"
@@ -61,6 +64,58 @@ class atomic_path:  # noqa: N801 - used like a function: ``with atomic_path(targ
             self.commit()
         else:
             self.discard()
+
+
+@contextmanager
+def exclusive(target: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``target`` while the block runs: ``fcntl.flock`` on ``.NAME.lock`` beside it,
+    which holds the owner's PID. A second holder stops at once with ``output.in_use`` (naming that PID). The
+    kernel releases the lock when its process dies, however it dies; the lock file is removed by the run that
+    holds it, and a stale one (its run was killed) is taken over by the next run. Without ``fcntl`` (Windows)
+    there is no lock.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "r.parquet"
+    >>> with exclusive(out):
+    ...     with exclusive(out):
+    ...         pass
+    Traceback (most recent call last):
+    analyzer.errors.InputError: ...r.parquet is being written by another analysis (PID ...). Wait until it finishes or choose another -o.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    from analyzer.errors import InputError
+
+    target = Path(target)
+    lock = target.parent / f"{_PREFIX}{target.name}.lock"
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise InputError("output.in_use", path=str(target), pid=holder) from None
+        try:  # the holder before us may have removed the file between our open and our lock: lock the new one
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        yield
+    finally:
+        try:
+            os.unlink(lock)
+        except FileNotFoundError:  # pragma: no cover
+            pass
+        os.close(fd)
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
+from analyzer.io.dates import read_date
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.io.identifiers import clean_identifier
 
@@ -75,27 +76,12 @@ def parse_columns(spec: str | None) -> dict[str, str]:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """A date from ISO text (2026-08-03), day-first text (03/08/2026, 3-8-2026), or a date/datetime."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        try:
-            return value.to_pydatetime().date()
-        except (ValueError, TypeError):
-            return None
-    text = str(value).strip()
-    if not text or text.lower() in ("nan", "nat", "none"):
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """A date from ISO text (2026-08-03), day-first text (03/08/2026, 3-8-26), Indonesian month and day names
+    (Senin, 14 September 2026), or a date/datetime; ``None`` when unrecognised or ambiguous
+    (``analyzer.io.dates``)."""
+    from analyzer.io.dates import read_date
+
+    return read_date(value).date
 
 
 def _clean(value: object) -> str:
@@ -127,9 +113,11 @@ def _row_to_note(row: Mapping[str, object], source: str, fallback_id: str, batch
         batch.skipped.append(Skipped(note_id, source, "skip.missing_worker"))
         return None
     raw_date = row.get("date")
-    date = parse_date(raw_date)
+    reading = read_date(raw_date)
+    date = reading.date
     if date is None and _clean(raw_date).strip():
-        batch.skipped.append(Skipped(note_id, source, "skip.bad_date", _clean(raw_date).strip()))
+        reason = "skip.ambiguous_date" if reading.problem == "ambiguous" else "skip.bad_date"
+        batch.skipped.append(Skipped(note_id, source, reason, _clean(raw_date).strip()))
         return None
     return Note(note_id, worker, clean_identifier(_clean(row.get("client"))), date, text, source,
                 clean_identifier(_clean(row.get("setting"))))
@@ -146,12 +134,20 @@ def _table_chunks(path: Path) -> Iterator[tuple[str, list[str], list[dict]]]:
     imported only for CSV and Parquet. Every worksheet of a workbook is read."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        import pandas as pd
+        from analyzer.io.documents import csv_records
 
         encoding, separator = _csv_dialect(path)
-        for frame in pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=separator,
-                                 chunksize=CHUNK_ROWS):
-            yield "", [str(c) for c in frame.columns], frame.to_dict(orient="records")
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            header, records = csv_records(fh, str(path), separator)
+            if header is None:  # an empty file: no notes (the caller says so)
+                return
+            rows = []
+            for _, row in records:
+                rows.append(row)
+                if len(rows) >= CHUNK_ROWS:
+                    yield "", header, rows
+                    rows = []
+            yield "", header, rows
     elif suffix in (".jsonl", ".ndjson"):
         from analyzer.io.documents import detect_encoding
 
@@ -175,7 +171,12 @@ def _table_chunks(path: Path) -> Iterator[tuple[str, list[str], list[dict]]]:
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except OSError:
+            raise
+        except Exception:  # openpyxl raises several types for a file that is not a whole workbook
+            raise InputError("notes.xlsx_invalid", path=str(path)) from None
         try:
             for sheet in wb.worksheets:
                 rows_iter = sheet.iter_rows(values_only=True)
@@ -206,7 +207,8 @@ def _csv_dialect(path: Path) -> tuple[str, str]:
 
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
-    encoding = sniff_encoding(head.replace(b"\x00", b""), str(path), complete=len(head) < (1 << 16))
+    encoding = sniff_encoding(head.replace(b"\x00", b""), str(path), complete=len(head) < (1 << 16),
+                              binary="file.binary")
     return encoding, csv_separator(head.replace(b"\x00", b"").decode(encoding, errors="replace"))
 
 
@@ -268,16 +270,41 @@ def _record_notes(rows: Iterable[Mapping], columns: Mapping[str, str], source: s
 
 # folders ------------------------------------------------------------------------------------------------------
 
-def split_front_matter(text: str) -> tuple[dict, str]:
-    """(front matter fields, body) of a note file; no front matter gives ({}, text)."""
+class BadFrontMatter(ValueError):
+    """A front matter block that is not valid YAML or is never closed (the note is listed as skipped)."""
+
+
+_OPENING = re.compile(r"\A\ufeff?---[ \t]*\r?\n[ \t]*[A-Za-z_][\w -]*:")
+
+
+def _text_loader():
+    """A safe YAML loader that keeps every plain value as text: ``2026-02-31`` is a bad date to report, not a
+    crash, and ``07`` stays ``07``. Tags of Python objects are refused (safe loading)."""
+    import yaml
+
+    class TextLoader(yaml.SafeLoader):
+        pass
+
+    TextLoader.yaml_implicit_resolvers = {}
+    return TextLoader
+
+
+def split_front_matter(text: str, strict: bool = False) -> tuple[dict, str]:
+    """(front matter fields, body) of a note file; no front matter gives ({}, text). A block that is not valid
+    YAML, or a ``key: value`` block that is never closed, raises ``BadFrontMatter`` when ``strict`` and is read
+    as no front matter otherwise. Values are text (or lists and mappings, which the note rules refuse)."""
     import yaml
 
     match = _FRONT_MATTER.match(text)
     if not match:
+        if strict and _OPENING.match(text):
+            raise BadFrontMatter("not closed")
         return {}, text
-    try:  # BaseLoader: every value stays text, so "2026-02-31" is a bad date to report, not a crash
-        meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
-    except yaml.YAMLError:
+    try:
+        meta = yaml.load(match.group(1), Loader=_text_loader()) or {}
+    except yaml.YAMLError as exc:
+        if strict:
+            raise BadFrontMatter(str(exc).splitlines()[0]) from None
         return {}, text
     if not isinstance(meta, dict):
         return {}, text
@@ -285,24 +312,31 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 
 def _sidecar(folder: Path) -> tuple[str | None, dict[str, dict]]:
-    """The folder's sidecar table (its name, and its rows by the ``file`` they describe), if it has one."""
+    """The folder's sidecar table (its name, and its rows by the ``file`` they describe), if it has one. It is
+    read like every CSV (``io/documents``: encoding, separator, strict quotes); a file listed twice is an error
+    (which row would be right?)."""
     for name in SIDECAR_NAMES:
         path = folder / name
         if path.is_file():
-            import pandas as pd
+            from analyzer.io.documents import csv_records, csv_separator, read_text
 
-            from analyzer.io.documents import read_text
-
-            try:
-                frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False,
-                                    sep=None, engine="python")
-            except InputError as err:
-                raise InputError("notes.sidecar_unreadable", path=str(path), detail=err.render("en")) from None
-            except Exception as exc:  # pandas raises several types for empty or broken tables
-                raise InputError("notes.sidecar_unreadable", path=str(path), detail=type(exc).__name__) from None
-            if "file" not in frame.columns:
+            text = read_text(path)
+            if not text.strip():
+                raise InputError("notes.sidecar_unreadable", path=str(path), detail=f"{len(text.encode())} B")
+            header, records = csv_records(io.StringIO(text, newline=""), str(path), csv_separator(text))
+            if "file" not in (header or []):
                 raise InputError("notes.sidecar_no_file", path=str(path))
-            return name, {str(r["file"]).strip(): r for r in frame.to_dict(orient="records")}
+            rows: dict[str, dict] = {}
+            line_of: dict[str, int] = {}
+            for line, row in records:
+                file = (row.get("file") or "").strip()
+                if not file:
+                    continue
+                if file in rows:
+                    raise InputError("notes.sidecar_duplicate", path=str(path), file=file, first=line_of[file],
+                                     line=line)
+                rows[file], line_of[file] = row, line
+            return name, rows
     return None, {}
 
 
@@ -317,7 +351,11 @@ def _file_note(path: Path, rel: str, columns: Mapping[str, str], sidecar: Mappin
         reason = "skip.empty_text" if err.key == "input.empty" else "skip.unreadable"
         batch.skipped.append(Skipped(path.stem, rel, reason, err.render("en") if reason == "skip.unreadable" else ""))
         return None
-    meta, body = split_front_matter(raw)
+    try:
+        meta, body = split_front_matter(raw, strict=True)
+    except BadFrontMatter as exc:
+        batch.skipped.append(Skipped(path.stem, rel, "skip.bad_front_matter", str(exc)))
+        return None
     fields = {k: v for k, v in sidecar.get(rel, sidecar.get(path.name, {})).items() if k != "file"}
     fields.update(meta)
     row = {f: fields.get(columns.get(f, f)) for f in NOTE_FIELDS}
@@ -338,6 +376,7 @@ def iter_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> I
         rel = path.relative_to(folder).as_posix()
         if rel == sidecar_name:
             continue
+        seen.update((rel, path.name))  # whatever becomes of it, its sidecar row is accounted for
         if path.is_symlink() and root not in path.resolve().parents:
             batch.skipped.append(Skipped(path.stem, rel, "skip.link_outside"))
             continue
@@ -347,7 +386,6 @@ def iter_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> I
         if path.suffix.lower() not in NOTE_SUFFIXES:
             batch.skipped.append(Skipped(path.stem, rel, "skip.not_a_note", path.suffix or "-"))
             continue
-        seen.update((rel, path.name))
         note = _file_note(path, rel, columns, sidecar, batch)
         if note is not None:
             yield note
@@ -395,7 +433,7 @@ def iter_notes(paths: Iterable[str | Path], columns: Mapping[str, str] | None = 
         if not path.is_dir() and path.suffix.lower() not in TABLE_SUFFIXES | NOTE_SUFFIXES:
             raise InputError("notes.unsupported", path=str(path))
         if (path.is_dir() or path.suffix.lower() == ".parquet") and _is_results(path):
-            raise InputError("notes.results_with_notes", path=str(path))
+            raise InputError("results.as_notes", path=str(path))
     yield from _deduplicated(_notes_of(paths, columns, batch), batch)
 
 

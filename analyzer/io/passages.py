@@ -8,25 +8,33 @@ The output format is a public contract (documented in README.md): one JSON objec
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
 from typing import Iterable, TextIO
 
 from analyzer.errors import InputError
-from analyzer.io.documents import decode_bytes
+from analyzer.io.documents import decode_bytes, read_text
 
 OUTPUT_FIELDS = ("id", "labels", "breaches", "scores", "breach_scores", "evidence")
 
 
 def read_passages(path: str | Path) -> list[dict]:
-    """Rows with at least ``id`` (string or number) and ``text`` (string, may be empty), ids unique."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("input.not_found", path=str(path))
-    text = decode_bytes(path.read_bytes(), str(path))
-    suffix = path.suffix.lower()
+    """Rows with at least ``id`` (string or number) and ``text`` (string, may be empty), ids unique. ``-``
+    reads standard input: JSONL when its first character is ``{``, else CSV."""
+    if str(path) == "-":
+        import sys
+
+        text = decode_bytes(sys.stdin.buffer.read(), "<stdin>", binary="file.binary")
+        suffix = ".jsonl" if text.lstrip().startswith("{") else ".csv"
+        path = Path("<stdin>")
+    else:
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if not path.exists():
+            raise InputError("input.not_found", path=str(path))
+        if suffix in (".csv", ".jsonl", ".json", ".ndjson"):
+            text = read_text(path)
     if suffix == ".csv":
         rows = _read_csv(text, str(path))
     elif suffix in (".jsonl", ".json", ".ndjson"):
@@ -69,32 +77,18 @@ def _read_jsonl(text: str, path: str) -> list[tuple[int, dict]]:
 
 
 def _read_csv(text: str, path: str) -> list[tuple[int, dict]]:
-    """Rows of a CSV file. A quote left open, or more values than columns, is an error naming the line: it
-    would otherwise swallow or shift the following rows."""
-    from analyzer.io.documents import csv_separator
+    """Rows of a CSV file (``io/documents.csv_records``: a quote left open, or more values than columns, is an
+    error naming the line)."""
+    from analyzer.io.documents import csv_records, csv_separator
 
-    csv.field_size_limit(1 << 30)
-    reader = csv.DictReader(io.StringIO(text), delimiter=csv_separator(text), strict=True)
-    try:
-        columns = reader.fieldnames or []
-    except csv.Error as exc:
-        raise InputError("predict.bad_csv", path=path, line=reader.line_num, detail=str(exc)) from None
+    columns, records = csv_records(io.StringIO(text, newline=""), path, csv_separator(text))
+    columns = columns or []
     for column in ("id", "text"):
         if column not in columns:
             raise InputError("predict.missing_column", path=path, column=column,
                              columns=", ".join(columns) or "-")
     rows = []
-    previous = reader.line_num  # the row being read starts on the line after this one
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # strict: a quote never closed, or text after a closing quote
-            raise InputError("predict.bad_csv", path=path, line=previous + 1, detail=str(exc)) from None
-        if None in row:
-            raise InputError("predict.bad_csv", path=path, line=previous + 1, detail="more values than columns")
-        line, previous = previous + 1, reader.line_num
+    for line, row in records:
         if row.get("text") is None:
             row["text"] = ""
         _check_row(row, path, line)

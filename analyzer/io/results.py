@@ -150,7 +150,9 @@ def write_folder_metadata(folder: str | Path, metadata: dict) -> None:
 
 
 def results_metadata(path: str | Path) -> dict | None:
-    """Our metadata of a results file (Parquet) or folder (Dask engine), or None when it is neither."""
+    """Our metadata of a results file (Parquet) or folder (Dask engine), or None when it is neither. Metadata
+    that cannot be read, or is not a JSON object, is an error (``results.broken`` for a folder's
+    ``_analyzer.json``, ``results.damaged`` for a file's)."""
     import pyarrow.parquet as pq
 
     path = Path(path)
@@ -174,30 +176,51 @@ def results_metadata(path: str | Path) -> dict | None:
     if not raw:
         return None
     try:
-        return json.loads(raw)
+        meta = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InputError("results.broken", path=str(path)) from None
+        meta = None
+    if not isinstance(meta, dict):
+        raise InputError("results.damaged", path=str(path), what=META_KEY.decode())
+    return meta
+
+
+def _damaged(path: Path, what: str) -> InputError:
+    if path.is_dir() and what == FOLDER_META_FILE:
+        return InputError("results.broken", path=str(path / FOLDER_META_FILE))
+    return InputError("results.damaged", path=str(path), what=what)
 
 
 def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:
-    """(passage DataFrame, skipped notes, metadata) of a results file."""
+    """(passage DataFrame, skipped notes, metadata) of a results file or folder, checked: the metadata's shape,
+    every part readable, every column of the format present (a damaged file is ``results.damaged`` naming what
+    cannot be read). A folder without parts (every note skipped) is an empty result."""
     import pandas as pd
 
+    path = Path(path)
     meta = results_metadata(path)
     if meta is None:
         raise InputError("results.not_results", path=str(path))
     if meta.get("format") not in READABLE_FORMATS:
         raise InputError("results.format", path=str(path))
-    if Path(path).is_dir():
-        parts = sorted(Path(path).glob("part-*.parquet"))
-        df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts else pd.DataFrame()
-    else:
-        df = pd.read_parquet(path)
+    skipped = meta.get("skipped", [])
+    if not isinstance(skipped, list) or not all(isinstance(s, dict) and {"note_id", "source", "reason_code"} <= set(s)
+                                                for s in skipped):
+        raise _damaged(path, FOLDER_META_FILE if path.is_dir() else META_KEY.decode())
+    frames = []
+    for part in sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]:
+        try:
+            frames.append(pd.read_parquet(part))
+        except Exception:  # pyarrow raises several types for a damaged file
+            raise InputError("results.damaged", path=str(path), what=part.name) from None
+    df = pd.concat(frames, ignore_index=True) if frames else to_frame({name: [] for name in COLUMNS})
     if meta.get("format") == 1:
         _upgrade_format_1(df, meta)
+    missing = [name for name in COLUMNS if name not in df.columns]
+    if missing:
+        raise InputError("results.damaged", path=str(path), what=", ".join(missing))
     for col in LIST_COLUMNS:
         df[col] = df[col].map(lambda v: list(v) if v is not None else [])
-    return df, meta.get("skipped", []), meta
+    return df, skipped, meta
 
 
 def _upgrade_format_1(df: "pd.DataFrame", meta: dict) -> None:

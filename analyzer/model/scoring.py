@@ -120,6 +120,9 @@ def intern_docs(docs: Sequence[str]) -> tuple["np.ndarray", "np.ndarray", list[s
     return offsets(np.asarray(lengths, dtype=np.int64)), np.asarray(ids, dtype=np.int64), list(table)
 
 
+_LOADED: dict[tuple, "ScoringPack"] = {}  # packs loaded in this process (see ScoringPack.load)
+
+
 class ScoringPack:
     """The fitted parameters needed to score passages, as NumPy arrays (see the module docstring)."""
 
@@ -255,11 +258,26 @@ class ScoringPack:
 
     @classmethod
     def load(cls, path: str | Path, sha256: str | None = None) -> "ScoringPack":
-        """Load ``path``; when ``sha256`` is given (from the model's metadata) the file must match it."""
-        data = Path(path).read_bytes()
+        """Load ``path``; when ``sha256`` is given (from the model's metadata) the file must match it. A pack is
+        read once per process: loading the same file again (same place, size, modification time and expected
+        checksum) returns the pack already checked and loaded, with the tables it has built since."""
+        path = Path(path)
+        try:
+            st = path.stat()
+            key = (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, sha256)
+        except OSError:
+            key = None
+        if key is not None and key in _LOADED:
+            return _LOADED[key]
+        data = path.read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise ModelError("model.corrupt", path=str(path), detail="checksum differs from metadata.json")
-        return cls.from_bytes(data, str(path))
+        pack = cls.from_bytes(data, str(path))
+        if key is not None:
+            if len(_LOADED) >= 4:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = pack
+        return pack
 
     # features ---------------------------------------------------------------------------------------------
     def _ngram_tables(self):

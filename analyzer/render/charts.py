@@ -1,68 +1,41 @@
-"""Offline SVG charts for the HTML reports (matplotlib, Agg, no network, no external fonts)."""
+"""Small inline SVG charts for the HTML reports: hand-written markup, no chart library, no fonts or scripts.
+
+Each chart is a few dozen elements, labelled with its values (so it reads without colour and prints in black and
+white) and carrying a ``<title>`` for screen readers.
+
+>>> svg = bar_chart([0.5, None, 1.0], ["Agu", "Sep", "Okt"], ["50%", "—", "100%"], "P10")
+>>> svg.count("<rect"), "<title>P10</title>" in svg
+(2, True)
+"""
 
 from __future__ import annotations
 
-import io
-import re
+from markupsafe import escape
 
-from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
-
-
-def _svg(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inlined in HTML
-    return re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)  # RDF block with external namespaces
+BAR_WIDTH = 26
+GAP = 8
+HEIGHT = 44  # bar area
+FONT = 11
 
 
-def _setup():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "analyzer", "font.size": 8})
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def heatmap_svg(report: dict, title: str) -> str:
-    """Workers × codes heat map of the share of each worker's notes with evidence for the code."""
-    import numpy as np
-
-    plt = _setup()
-    workers = [w["worker"] for w in report["workers"]]
-    data = np.array([[w["codes"][c]["note_share"] for c in ALL_CODES] for w in report["workers"]] or [[0] * 20])
-    fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(workers), 1) + 1.4))
-    im = ax.imshow(data, cmap="Greens", vmin=0, vmax=1, aspect="auto")
-    weak = set(report["model"].get("weak_codes", []))
-    ax.set_xticks(range(len(ALL_CODES)), [c + ("*" if c in weak else "") for c in ALL_CODES], rotation=90)
-    ax.set_yticks(range(len(workers)), workers)
-    for i in range(len(workers)):
-        for j in range(len(ALL_CODES)):
-            ax.text(j, i, f"{data[i, j] * 100:.0f}", ha="center", va="center", fontsize=6,
-                    color="white" if data[i, j] > 0.6 else "black")
-    ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.02, pad=0.01)
-    return _svg(fig)
-
-
-def trend_svg(report: dict, title: str) -> str:
-    """Principle coverage by month, one line per worker."""
-    plt = _setup()
-    months = [m["month"] for m in report["months"] if m["month"]]
-    fig, ax = plt.subplots(figsize=(7, 3))
-    for w in report["workers"]:
-        ys = [next((m["by_worker"].get(w["worker"], {}).get("principle_coverage") for m in report["months"]
-                    if m["month"] == month), None) for month in months]
-        xs = [i for i, y in enumerate(ys) if y is not None]
-        ax.plot(xs, [ys[i] * len(PRINCIPLE_CODES) for i in xs], marker="o", label=w["worker"])
-    ax.set_xticks(range(len(months)), months)
-    ax.set_ylim(0, len(PRINCIPLE_CODES))
-    ax.set_ylabel("/16")
-    ax.set_title(title)
-    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1, 0.5))
-    return _svg(fig)
+def bar_chart(values: list[float | None], labels: list[str], value_labels: list[str], title: str,
+              max_value: float = 1.0, css_class: str = "bars") -> str:
+    """One bar per month (``None``: no notes that month, no bar), its value above and its label below."""
+    width = max(len(values), 1) * (BAR_WIDTH + GAP) + GAP
+    height = HEIGHT + 2 * FONT + 10
+    scale = max_value or 1.0
+    parts = [f'<svg class="{css_class}" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
+             f'<line x1="0" y1="{FONT + 4 + HEIGHT}" x2="{width}" y2="{FONT + 4 + HEIGHT}" class="axis"/>']
+    for i, (value, label, shown) in enumerate(zip(values, labels, value_labels)):
+        x = GAP + i * (BAR_WIDTH + GAP)
+        mid = x + BAR_WIDTH / 2
+        base = FONT + 4 + HEIGHT
+        if value is not None:
+            h = round(HEIGHT * min(value / scale, 1.0), 1)
+            if h > 0:
+                parts.append(f'<rect x="{x}" y="{base - h}" width="{BAR_WIDTH}" height="{h}"/>')
+            parts.append(f'<text x="{mid}" y="{base - h - 3}" text-anchor="middle">{escape(shown)}</text>')
+        parts.append(f'<text x="{mid}" y="{base + FONT + 3}" text-anchor="middle">{escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

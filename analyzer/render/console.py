@@ -18,6 +18,27 @@ def console(width: int | None = None):
     return Console(width=width, soft_wrap=False, highlight=False)
 
 
+_CONTROLS = None
+
+
+def plain(value: object, style: str = ""):
+    r"""Data (a name, a note's text, a file name) as a rich ``Text`` that is shown exactly as written: never read
+    as rich markup (``[bold]``, ``[link=…]``) and without control characters (a terminal escape loses its ESC;
+    line breaks and tabs stay). Every console renderer passes data through here.
+
+    >>> plain("Budi [/bold] [31m").plain
+    'Budi [/bold] [31m'
+    """
+    import re
+
+    from rich.text import Text
+
+    global _CONTROLS
+    if _CONTROLS is None:
+        _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    return Text(_CONTROLS.sub("", str(value)), style=style)
+
+
 def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -79,7 +100,7 @@ def segment_data(path: str, passages: Sequence["Passage"]) -> dict:
 def print_segments(path: str, passages: Sequence["Passage"], lang: str) -> None:
     from rich.table import Table
 
-    table = Table(title=msg("ui.segment.title", lang, path=path, n=len(passages)), show_lines=True)
+    table = Table(title=plain(msg("ui.segment.title", lang, path=path, n=len(passages))), show_lines=True)
     table.add_column(msg("ui.col.passage", lang), justify="right", no_wrap=True)
     table.add_column(msg("ui.col.span", lang), no_wrap=True)
     table.add_column(msg("ui.col.kind", lang), no_wrap=True)
@@ -87,7 +108,7 @@ def print_segments(path: str, passages: Sequence["Passage"], lang: str) -> None:
     table.add_column(msg("ui.col.tokens", lang), ratio=2)
     for p in passages:
         table.add_row(
-            str(p.index), f"{p.start}-{p.end}", msg(f"ui.kind.{p.kind}", lang), p.text, " ".join(p.tokens)
+            str(p.index), f"{p.start}-{p.end}", msg(f"ui.kind.{p.kind}", lang), plain(p.text), plain(" ".join(p.tokens))
         )
     console().print(table)
 
@@ -194,4 +215,5 @@ def print_agreement(data: dict, lang: str) -> None:
     for key in ("only_first", "only_second"):
         if data.get(key):
             ids = data[key]
-            out.print(msg(f"ui.agreement.{key}", lang, n=len(ids), ids=", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")))
+            out.print(plain(msg(f"ui.agreement.{key}", lang, n=len(ids),
+                                ids=", ".join(ids[:20]) + (" …" if len(ids) > 20 else ""))))

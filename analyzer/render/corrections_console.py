@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from analyzer.codebook import ALL_CODES, PRINCIPLE_CODES
 from analyzer.messages import text as msg
+from analyzer.render.console import plain
 
 
 def print_basis(out, report: dict, lang: str) -> None:
@@ -36,5 +37,5 @@ def print_basis(out, report: dict, lang: str) -> None:
         out.print(table)
     if report.get("corrections"):
         for line in correction_lines(report["corrections"], lang):
-            out.print(line, markup=False)
+            out.print(plain(line))
     out.print()

@@ -1,26 +1,35 @@
-"""``analyzer review`` in the terminal: the note passage by passage with its codes inline (colour on a
-terminal, plain markers otherwise), then what the note shows and the reflection prompts for what it does not."""
+"""``analyzer review`` in the terminal: which note it is, the note passage by passage with its codes inline
+(colour on a terminal, plain markers otherwise), what the note shows, the prioritised reflection prompts and, with
+``--history``, how it compares with the worker's earlier notes. Lines wrap at word boundaries at the terminal's
+width."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from analyzer.messages import text as msg
+from analyzer.render import formats
 
 if TYPE_CHECKING:  # pragma: no cover
     from analyzer.codebook import Codebook
     from analyzer.report.review import Review
 
 
-def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool | None = None) -> None:
+def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool | None = None,
+                 width: int | None = None) -> None:
     from rich.console import Console
     from rich.text import Text
 
     out = Console(highlight=False, soft_wrap=False, no_color=(color is False),
-                  force_terminal=True if color else None, width=100 if color is None else None)
+                  force_terminal=True if color else None, width=width)
     plain = color is False or not out.is_terminal
     weak = set(review.weak_codes)
     out.print(Text(msg("review.title", lang), style="bold"))
+    note = review.note or {}
+    if any(note.values()):
+        out.print(Text(msg("review.header", lang, note_id=note.get("note_id") or "—",
+                           worker=note.get("worker") or "—", client=note.get("client") or "—",
+                           date=formats.date(note.get("date"), lang, "long")), style="bold"))
     for p in review.passages:
         out.print()
         line = Text(f"[{p.index + 1}] ", style="dim")
@@ -56,13 +65,43 @@ def print_review(review: "Review", codebook: "Codebook", lang: str, color: bool 
     out.print()
     out.print(Text(msg("review.prompts", lang), style="bold"))
     for code, prompt in review.prompts.items():
-        out.print(f"- {code} {codebook[code].name(lang)}: {prompt}")
+        style = "red" if code in review.breaches else ""
+        out.print(Text(f"- {code} {codebook[code].name(lang)}: {prompt}", style=style))
+    more = len(review.principles_missing) + len(review.outcomes_missing) - (len(review.prompts)
+                                                                             - len(review.breaches))
+    if more > 0:
+        out.print(Text(msg("review.prompts_more", lang, n=more), style="dim"))
+    if review.history is not None:
+        _print_history(out, review, codebook, lang)
     if review.corrections:
         out.print()
         for line in correction_lines(review.corrections, lang):
-            out.print(line, markup=False)
+            out.print(plain(line))
     out.print()
     out.print(Text(msg("review.note", lang), style="italic"))
+
+
+def _print_history(out, review: "Review", codebook: "Codebook", lang: str) -> None:
+    from rich.text import Text
+
+    h = review.history
+    out.print()
+    out.print(Text(msg("review.history_title", lang), style="bold"))
+    if not h["notes"]:
+        out.print(msg("review.history_none", lang, worker=h["worker"]))
+        return
+    out.print(msg("review.history_line", lang, notes=formats.number(h["notes"], lang),
+                  first=formats.date(h["first_date"], lang), last=formats.date(h["last_date"], lang)))
+    for key, codes in (("review.history_new", h["new"]), ("review.history_usual_missing", h["usual_missing"]),
+                       ("review.history_repeated", h["repeated_breaches"])):
+        if codes:
+            repeated = key == "review.history_repeated"
+            items = ", ".join(f"{c} {codebook[c].name(lang)} ("
+                              + (msg("review.history_breached_notes", lang, n=h["codes"][c]["breached_notes"])
+                                 if repeated else formats.percent(h["codes"][c]["share"], lang)) + ")"
+                              for c in codes)
+            out.print(Text(f"- {msg(key, lang)}: {items}"))
+    out.print(Text(f"  (%) = {msg('review.history_share', lang)}", style="dim"))
 
 
 def correction_lines(summary: dict, lang: str) -> list[str]:

@@ -45,8 +45,10 @@ def load_analysis(paths: Sequence[str | Path], model_dir: str | Path | None = No
 
     model = load_model(model_dir)
     current = model_id(model)
-    if len(paths) == 1 and (Path(paths[0]).is_dir() or str(paths[0]).lower().endswith(".parquet")) \
-            and results_metadata(paths[0]):
+    results = [p for p in paths if (Path(p).is_dir() or str(p).lower().endswith(".parquet")) and results_metadata(p)]
+    if results and len(paths) > 1:  # results are read as they are; they cannot be mixed with notes
+        raise InputError("notes.results_with_notes", path=str(results[0]))
+    if results:
         df, skipped, meta = read_results(paths[0])
         stored = meta.get("model_id", "")
         if stored != current:
@@ -75,7 +77,8 @@ def _corrected(analysis: Analysis, corrections: Sequence[dict] | None, file: str
 
 def make_report(analysis: Analysis, by: str = "worker", worker: str | None = None,
                 date_from: dt.date | None = None, date_to: dt.date | None = None, lang: str = "id",
-                redact_text: "bool | str" = True, codebook: "Codebook | None" = None) -> dict:
+                redact_text: "bool | str" = True, codebook: "Codebook | None" = None,
+                case_key: str = "worker+client") -> dict:
     """The coverage report (plain data) of an analysis, filtered by worker and dates."""
     from analyzer.report.coverage import build_report, filter_passages
     from analyzer.text.redact import mode_of, redact
@@ -98,4 +101,5 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
     from analyzer.report.corrections import add_correction_figures
 
     return add_correction_figures(build_report(df, analysis.skipped, analysis.model, lang=lang, by=by,
-                                               filters=filters, codebook=codebook), df, analysis.corrections)
+                                               filters=filters, codebook=codebook, case_key=case_key),
+                                  df, analysis.corrections)
