@@ -79,3 +79,30 @@ def edit_metadata(model_dir: Path, change) -> None:
     meta = json.loads(path.read_text(encoding="utf-8"))
     change(meta)
     path.write_text(json.dumps(meta), encoding="utf-8")
+
+
+DEMO_SUBSET = ["AW-DP-20260826", "DM-TK-20260911", "RA-LS-20261015", "NH-IN-20260810"]
+
+
+@pytest.fixture(scope="module")
+def demo_subset_dir(tmp_path_factory) -> Path:
+    """Four demo notes (three workers) in a folder of their own, one per test module."""
+    import shutil
+
+    from analyzer.resources import DEMO_DIR
+
+    folder = tmp_path_factory.mktemp("notes") / "notes"
+    folder.mkdir()
+    for name in DEMO_SUBSET:
+        shutil.copy(DEMO_DIR / "notes" / f"{name}.md", folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_subset_results(tmp_path_factory, demo_subset_dir) -> Path:
+    """``analyzer analyze`` results of ``demo_subset_dir`` (no cache)."""
+    from analyzer.analysis.local import run_local
+
+    out = tmp_path_factory.mktemp("results") / "hasil.parquet"
+    run_local([demo_subset_dir], out, jobs=1, cache=False)
+    return out

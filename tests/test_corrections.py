@@ -19,25 +19,20 @@ from analyzer.io.corrections import (CorrectionsError, append, new_correction, r
                                      undo_record)
 from analyzer.io.results import read_results
 from analyzer.resources import DEMO_DIR
+from tests.conftest import DEMO_SUBSET
 
-NOTES = ["AW-DP-20260826", "DM-TK-20260911", "RA-LS-20261015", "NH-IN-20260810"]
+NOTES = DEMO_SUBSET
 KEY = "a" * 64
 
 
 @pytest.fixture(scope="module")
-def notes_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("notes") / "notes"
-    folder.mkdir()
-    for name in NOTES:
-        shutil.copy(DEMO_DIR / "notes" / f"{name}.md", folder)
-    return folder
+def notes_dir(demo_subset_dir):
+    return demo_subset_dir
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory, notes_dir):
-    out = tmp_path_factory.mktemp("results") / "hasil.parquet"
-    run_local([notes_dir], out, jobs=1, cache=False)
-    return out
+def results(demo_subset_results):
+    return demo_subset_results
 
 
 @pytest.fixture

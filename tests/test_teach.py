@@ -15,28 +15,22 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analyzer.analysis.local import run_local
 from analyzer.analysis.suggest import closeness, suggest
 from analyzer.cli import cli
 from analyzer.exchange import validate_project
 from analyzer.exchange.refi_qda import NS, guid
 from analyzer.io.corrections import read_corrections
 from analyzer.io.results import SCORE_COLUMNS, read_results
-from analyzer.resources import DEFAULT_MODEL_DIR, DEMO_DIR
-from tests.conftest import edit_metadata
+from analyzer.resources import DEFAULT_MODEL_DIR
+from tests.conftest import DEMO_SUBSET, edit_metadata
 
-NOTES = ["AW-DP-20260826", "DM-TK-20260911", "RA-LS-20261015", "NH-IN-20260810"]
+NOTES = DEMO_SUBSET
 Q = f"{{{NS}}}"
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("notes")
-    for name in NOTES:
-        shutil.copy(DEMO_DIR / "notes" / f"{name}.md", folder)
-    out = tmp_path_factory.mktemp("results") / "hasil.parquet"
-    run_local([folder], out, jobs=1, cache=False)
-    return out
+def results(demo_subset_results):
+    return demo_subset_results
 
 
 @pytest.fixture
