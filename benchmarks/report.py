@@ -3,11 +3,13 @@
 - aggregating 1,000,000 passages (synthetic results) into the full report (counts per worker, code, case and
   month, and the drill-down list): under 10 s;
 - the HTML page for 200 workers: under 5 MB, and rendered by Chromium (load event) in under 3 s;
-- ``analyzer report`` wall time on the demo notes (end to end) and from its results file.
+- ``analyzer report`` wall time on the demo notes (end to end) and from its results file;
+- ``analyzer report NOTES`` (HTML) on 100,000 synthetic notes end to end against ``analyzer analyze`` of the same
+  notes, both without a cache, run one after the other in this process: at most 1.3 × analyze.
 
 Synthetic results are the demo collection's analysed passages, copied with new note ids and workers (and, for
 the million, spread over later years), so texts, labels, scores and evidence have the demo's distributions.
-Writes a section of benchmarks/RESULTS.md. Usage: python benchmarks/report.py [--no-write]
+Writes a section of benchmarks/RESULTS.md. Usage: python benchmarks/report.py [--notes 100000] [--no-write]
 """
 
 from __future__ import annotations
@@ -112,8 +114,24 @@ def cli_seconds(args: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def report_vs_analyze(folder: Path, n: int) -> tuple[int, float, float, float]:
+    """Wall times of ``analyze`` (Parquet, no cache) and of ``report`` (HTML, from the same notes; the report
+    keeps no cache) on ``n`` synthetic notes, and the HTML size in MB. ``analyze`` runs first, so the notes file
+    is equally warm in the page cache for both."""
+    from throughput import write_notes
+
+    notes = folder / "notes.jsonl"
+    words = write_notes(notes, n, seed=17)
+    analyze_s = cli_seconds(["analyze", str(notes), "-o", str(folder / "e2e.parquet"), "--no-cache"])
+    page = folder / "e2e.html"
+    report_s = cli_seconds(["report", str(notes), "--format", "html", "-o", str(page)])
+    return words, analyze_s, report_s, page.stat().st_size / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", type=int, default=100_000,
+                        help="Synthetic notes for report vs analyze end to end (0 skips it).")
     parser.add_argument("--no-write", action="store_true", help="Print only; do not update RESULTS.md.")
     args = parser.parse_args()
 
@@ -131,6 +149,7 @@ def main() -> None:
         notes_s = cli_seconds(["report", str(ROOT / "corpora" / "demo" / "notes"), "--format", "html", "-o",
                                str(folder / "a.html")])
         results_s = cli_seconds(["report", str(results), "--format", "html", "-o", str(folder / "b.html")])
+        e2e = report_vs_analyze(folder, args.notes) if args.notes else None
 
     load = "no Chromium" if load_s is None else f"{load_s:.2f} s (ratio {load_s / 3:.2f})"
     lines = [
@@ -147,6 +166,13 @@ def main() -> None:
         f"| HTML for {workers} workers: rendering the page in Python | {render_s:.2f} s | | |",
         f"| `analyzer report` demo notes → HTML (end to end, analysis included) | {notes_s:.2f} s | | |",
         f"| `analyzer report` demo results file → HTML | {results_s:.2f} s | | |",
+    ]
+    if e2e is not None:
+        words, analyze_s, report_s, page_mb = e2e
+        lines.append(f"| {args.notes:,} synthetic notes ({words:,} words): `analyzer report NOTES --format html` "
+                     f"{report_s:.1f} s (page {page_mb:.1f} MB) vs `analyzer analyze NOTES` {analyze_s:.1f} s "
+                     f"| {report_s / analyze_s:.2f} × analyze | ≤ 1.3 × | {report_s / analyze_s / 1.3:.2f} |")
+    lines += [
         "",
         f"Machine: {os.cpu_count()} cores. The HTML shortens excerpts on pages with many passages "
         "(`analyzer/render/html.py`, `EXCERPT_BUDGET`), which is what keeps 200 workers under 5 MB.",

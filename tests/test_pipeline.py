@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,29 +53,37 @@ _CHUNKS = ["Ny.", "Tn.", "Sdr.", "Kec.", "Jl.", "dr.", "a.", "R.", "klien", "kli
 _SPACES = [" ", "  ", "\n", "\n\n", "\t", "\r\n", "\u00a0", " \n ", "\n \n"]
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_tokenizer():
+    """A tokenizer with all of spaCy's rules, its prefix regex and an empty cache of its own (built once: its
+    cache only holds chunks it has split, so sharing it between examples changes no split)."""
+    from spacy.lang.id.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_prefix_regex
+
+    from analyzer.text.tokenizer import _special_cases
+
+    nlp = get_nlp()
+    ours = nlp.tokenizer
+    rules = dict(_special_cases())
+    rules.update({k: v for k, v in TOKENIZER_EXCEPTIONS.items() if k.isspace()})
+    return Tokenizer(nlp.vocab, rules=rules, prefix_search=compile_prefix_regex(nlp.Defaults.prefixes).search,
+                     suffix_search=ours.suffix_search, infix_finditer=ours.infix_finditer,
+                     token_match=ours.token_match, url_match=ours.url_match)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_CHUNKS) | st.text(max_size=6), st.sampled_from(_SPACES)), max_size=25))
 def test_our_tokenizer_splits_like_spacy_with_every_rule_and_no_priming(parts):
     """Dropping the whitespace-only special cases, the faster prefix finder and priming the chunk cache change
     nothing: tokens equal those of a tokenizer with all of spaCy's rules, its prefix regex and an empty cache of
     its own."""
-    from spacy.lang.id.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
-    from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_prefix_regex
+    from analyzer.text.tokenizer import tokenize
 
-    from analyzer.text.tokenizer import _special_cases, tokenize
-
-    nlp = get_nlp()
-    ours = nlp.tokenizer
-    rules = dict(_special_cases())
-    rules.update({k: v for k, v in TOKENIZER_EXCEPTIONS.items() if k.isspace()})
-    reference = Tokenizer(nlp.vocab, rules=rules, prefix_search=compile_prefix_regex(nlp.Defaults.prefixes).search,
-                          suffix_search=ours.suffix_search, infix_finditer=ours.infix_finditer,
-                          token_match=ours.token_match, url_match=ours.url_match)
     text = "".join(chunk + space for chunk, space in parts)
-    expected = [(t.text, t.idx, t.whitespace_) for t in reference(text)]
+    expected = [(t.text, t.idx, t.whitespace_) for t in _reference_tokenizer()(text)]
     assert [(t.text, t.idx, t.whitespace_) for t in next(tokenize([text, text]))] == expected
-    assert [(t.text, t.idx, t.whitespace_) for t in ours(text)] == expected
+    assert [(t.text, t.idx, t.whitespace_) for t in get_nlp().tokenizer(text)] == expected
 
 
 @settings(max_examples=400, deadline=None)

@@ -12,44 +12,41 @@ from tests.conftest import edit_metadata
 from tests.test_model import Evil  # a type that must never be constructed from a model file
 
 
-def test_scoring_arrays_with_objects_are_refused(tmp_path, small_model):
+def test_scoring_arrays_with_objects_are_refused(model_copy, small_model):
     """scoring.npz is read with allow_pickle=False: an object array (a pickle inside .npy) is never loaded."""
     import hashlib
     import io
 
     model, _ = small_model
-    save_model(model, tmp_path / "m")
     arrays = model.pack.arrays()
     arrays["bias"] = np.array([Evil()], dtype=object)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    (tmp_path / "m" / "scoring.npz").write_bytes(buffer.getvalue())
+    (model_copy / "scoring.npz").write_bytes(buffer.getvalue())
     digest = hashlib.sha256(buffer.getvalue()).hexdigest()
-    edit_metadata(tmp_path / "m", lambda meta: meta["files"].update({"scoring.npz": digest}))
+    edit_metadata(model_copy, lambda meta: meta["files"].update({"scoring.npz": digest}))
     with pytest.raises(ModelError) as exc:
-        load_model(tmp_path / "m")
-    assert exc.value.render("en").startswith(f"model file {tmp_path / 'm' / 'scoring.npz'} is damaged (ValueError")
+        load_model(model_copy)
+    assert exc.value.render("en").startswith(f"model file {model_copy / 'scoring.npz'} is damaged (ValueError")
     assert not Evil.loaded
 
 
-def test_scoring_arrays_must_match_the_metadata_checksum(tmp_path, small_model):
-    model, _ = small_model
-    save_model(model, tmp_path / "m")
-    pack = tmp_path / "m" / "scoring.npz"
+def test_scoring_arrays_must_match_the_metadata_checksum(model_copy):
+    pack = model_copy / "scoring.npz"
     data = bytearray(pack.read_bytes())
     data[-100] ^= 1
     pack.write_bytes(bytes(data))
     with pytest.raises(ModelError) as exc:
-        load_model(tmp_path / "m")
+        load_model(model_copy)
     assert exc.value.render("en") == (f"model file {pack} is damaged (checksum differs from metadata.json). "
                                       "Train again with 'analyzer train'.")
 
 
-def test_scoring_arrays_are_deterministic(tmp_path, small_model):
+def test_scoring_arrays_are_deterministic(tmp_path, small_model, saved_small_model):
+    """Saving the same model again writes a byte-identical scoring.npz."""
     model, _ = small_model
-    save_model(model, tmp_path / "a")
     save_model(model, tmp_path / "b")
-    assert (tmp_path / "a" / "scoring.npz").read_bytes() == (tmp_path / "b" / "scoring.npz").read_bytes()
+    assert (saved_small_model / "scoring.npz").read_bytes() == (tmp_path / "b" / "scoring.npz").read_bytes()
 
 
 def test_numpy_scoring_equals_scikit_learn(small_model, sample_records):
