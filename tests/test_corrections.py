@@ -368,7 +368,7 @@ def test_every_message_of_the_teaching_commands_exists_in_both_languages_and_is_
     catalog = {k: v for k, v in _catalog().items() if k.startswith(prefixes)}
     assert all(entry.get("id") and entry.get("en") for entry in catalog.values())
     modules = ["io/corrections.py", "analysis/corrections.py", "analysis/annotation.py", "analysis/suggest.py",
-               "model/local.py", "cli/teach.py", "cli/commands.py", "render/review_console.py",
+               "model/local.py", "cli/teach.py", "cli/model.py", "cli/options.py", "render/review_console.py",
                "render/corrections_console.py"]
     source = "".join((repo_root / "analyzer" / m).read_text(encoding="utf-8") for m in modules)
     used = {k for k in re.findall(r'["\']([a-z_]+\.[a-z0-9_.]*[a-z0-9_])["\']', source) if k.startswith(prefixes)}

@@ -33,9 +33,9 @@ def test_unknown_when_a_source_cannot_be_counted(tmp_path):
 
 
 def test_progress_keeps_the_total_counted_up_front():
-    from analyzer.cli.commands import _Progress
+    from analyzer.cli.output import Progress
 
-    with _Progress("x", bar=True, total=10) as progress:
+    with Progress("x", bar=True, total=10) as progress:
         task = progress._progress.tasks[0]
         assert task.total == 10
         progress.advance(4, None)  # the engine does not know the total

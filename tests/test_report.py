@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analyzer.cli.commands import cli
+from analyzer.cli import cli
 from analyzer.resources import DEMO_DIR, REPO_ROOT
 
 NOTES = DEMO_DIR / "notes"

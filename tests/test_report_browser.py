@@ -12,7 +12,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from analyzer.cli.commands import cli
+from analyzer.cli import cli
 from analyzer.resources import DEMO_DIR
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from analyzer.cli.commands import cli
+from analyzer.cli import cli
 from analyzer.resources import DEMO_DIR
 
 NOTE = DEMO_DIR / "notes" / "DM-TK-20260911.md"

@@ -1,6 +1,6 @@
-"""The command line: ``analyzer …`` (Click). Each command parses, calls one library function and renders."""
+"""The command-line interface: ``cli`` (the group, ``app.py``) and its commands, one module per area."""
 
-from analyzer.cli import teach as _teach  # noqa: F401 - registers correct, export, import and suggest
-from analyzer.cli.commands import cli, main
+from analyzer.cli import analyze, corpus, model, report, serve, teach  # noqa: F401 - each registers its commands
+from analyzer.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from analyzer.cli.commands import _mode, cli, format_option, lang_option, model_option, redact_option
-from analyzer.cli.corrections_opts import corrections_for, corrections_option
+from analyzer.cli.app import cli
+from analyzer.cli.options import (corrections_for, corrections_option, format_option, lang_option, model_option,
+                                  redact_option, redaction)
 
 TOOL_CHOICE = click.Choice(["label-studio", "doccano", "prodigy", "refi-qda"])
 
@@ -141,7 +142,7 @@ def export_command(results: Path, fmt: str, out_dir: Path, schema: Path | None, 
     from analyzer.messages import text as msg
 
     records, _ = corrections_for(corrections_path, no_corrections, results)
-    written, passages, notes = export_file(results, fmt, out_dir, load_codebook(), mode=_mode(redact_mode, no_redact),
+    written, passages, notes = export_file(results, fmt, out_dir, load_codebook(), mode=redaction(redact_mode, no_redact),
                                            lang=lang, schema=schema, corrections=records)
     click.echo(msg("ui.export.done", lang, passages=passages, notes=notes, fmt=fmt,
                    files=", ".join(str(p) for p in written)))
@@ -228,12 +229,12 @@ def suggest(results: Path, n: int, fmt_to: str | None, out_dir: Path | None, sch
         from analyzer.codebook import load_codebook
 
         written, passages, notes = export_file(results, fmt_to, out_dir, load_codebook(),
-                                               mode=_mode(redact_mode, no_redact), lang=lang, schema=schema,
+                                               mode=redaction(redact_mode, no_redact), lang=lang, schema=schema,
                                                corrections=records, select={(p.note_id, p.passage) for p in picks})
         click.echo(msg("ui.export.done", lang, passages=passages, notes=notes, fmt=fmt_to,
                        files=", ".join(str(p) for p in written)))
         return
-    mode = _mode(redact_mode, no_redact)
+    mode = redaction(redact_mode, no_redact)
     rows = [{**p.to_dict(), "label": target_name(p.target), "text": redact(p.text, mode)} for p in picks]
     if fmt == "json":
         from analyzer.render.console import dump_json

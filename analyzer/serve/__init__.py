@@ -9,7 +9,7 @@ stylesheet (``serve/static``), no script and no request to any other site.
 - ``security.py``: headers (CSP), host check, token, body limit, CSRF;
 - ``web.py``: templates, language (``?lang=en`` or a cookie), error pages;
 - ``routes/``: one module per page;
-- ``run.py``: binding the socket and running uvicorn (the command is in ``cli/commands.py``).
+- ``run.py``: binding the socket and running uvicorn (the command is in ``cli/serve.py``).
 """
 
 from __future__ import annotations
