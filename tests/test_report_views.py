@@ -172,3 +172,69 @@ def test_large_pages_shorten_excerpts_within_bounds():
 
     assert excerpt_chars(100) == 320 and excerpt_chars(10**7) == 60
     assert excerpt_chars(20_000) < excerpt_chars(5_000) <= 320
+
+
+def _big_rows() -> list[dict]:
+    """Two workers, twelve coded passages: Rina's P10 passages have scores 0.9, 0.8, … so the strongest are known."""
+    out = []
+    for i in range(8):
+        r = row(f"r{i}", "Rina", f"K{i}", f"2026-08-{i + 1:02d}", ["P10"], ["P02"] if i in (2, 5) else [],
+                text=f"Passage Rina {i}.")
+        r["score_P10"], r["breach_score_P02"] = 0.9 - i / 10, 0.5 + i / 100
+        out.append(r)
+    for i in range(4):
+        r = row(f"b{i}", "Budi", f"L{i}", f"2026-09-{i + 1:02d}", ["P11"], text=f"Passage Budi {i}.")
+        r["score_P11"] = 0.4 + i / 10
+        out.append(r)
+    return out
+
+
+def test_listed_refs_keeps_the_strongest_per_worker_and_code():
+    """The passages a large page lists: for every (worker, code) and (worker, breach) its k strongest, k as large
+    as the budget allows, checked against a plain reading of that rule on random passages."""
+    import random
+
+    from analyzer.render.html import listed_refs
+
+    rng = random.Random(3)
+    passages = [{"ref": f"p{i}", "worker": rng.choice("ABC"), "scores": {},
+                 "labels": rng.sample(["P01", "P02", "E1"], rng.randint(1, 2)),
+                 "breaches": rng.sample(["P01", "P03"], rng.randint(0, 1))} for i in range(300)]
+    for p in passages:
+        p["scores"] = {c: rng.random() for c in p["labels"]} | {"breach:" + c: rng.random() for c in p["breaches"]}
+    for budget in (5, 40, 120, 299):
+        listed, k = listed_refs(passages, budget)
+        groups = {}
+        for i, p in enumerate(passages):
+            for c in p["labels"]:
+                groups.setdefault((p["worker"], c), []).append((-p["scores"][c], i))
+            for c in p["breaches"]:
+                groups.setdefault((p["worker"], "!" + c), []).append((-p["scores"]["breach:" + c], i))
+        top = lambda n: {passages[i]["ref"] for g in groups.values() for _, i in sorted(g)[:n]}  # noqa: E731
+        assert listed == top(k)
+        assert k == 1 or len(listed) <= budget
+        assert len(top(k + 1)) > budget  # k is as large as the budget allows
+    assert listed_refs(passages, 300) == (None, 0)
+
+
+def test_a_page_too_large_lists_the_strongest_passages_and_says_how_to_see_all(monkeypatch):
+    from analyzer.render import html as page
+
+    monkeypatch.setattr(page, "PAGE_PASSAGES", 6)
+    monkeypatch.setattr(page, "PAGE_CASES", 3)
+    rep = build_report(to_frame(_big_rows()), [], MODEL, lang="id")
+    out = page.render_report_html(rep, "id")
+    ids, hrefs = anchors(out)
+    assert hrefs and not hrefs - ids, sorted(hrefs - ids)
+    shown = set(re.findall(r"Passage (Rina|Budi) (\d)\.", out))
+    # k = 2: Rina's two strongest P10 (0, 1) and both breaches of P02 (5 is the stronger, 2 the other), Budi's
+    # two strongest P11 (3, 2)
+    assert shown == {("Rina", "0"), ("Rina", "1"), ("Rina", "2"), ("Rina", "5"), ("Budi", "3"), ("Budi", "2")}
+    assert "4 dari 8 passage berkode petugas ini ditampilkan, yaitu 2 passage dengan skor tertinggi" in out
+    assert '--worker &#34;Rina&#34; --format html' in out
+    assert "3 dari 12 kasus ditampilkan" in out
+    assert len(re.findall(r'<section id=c\d+ class="case">', out)) == 3
+    # every breach fits (2 of 2), so the breach list says nothing about a limit
+    assert "passage pelanggaran ditampilkan" not in out
+    # the full report (JSON and spreadsheets) keeps every passage
+    assert len(rep["passages"]) == 12

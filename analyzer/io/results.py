@@ -209,7 +209,7 @@ def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:
     frames = []
     for part in sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]:
         try:
-            frames.append(pd.read_parquet(part))
+            frames.append(_read_part(part))
         except Exception:  # pyarrow raises several types for a damaged file
             raise InputError("results.damaged", path=str(path), what=part.name) from None
     df = pd.concat(frames, ignore_index=True) if frames else to_frame({name: [] for name in COLUMNS})
@@ -219,9 +219,20 @@ def read_results(path: str | Path) -> tuple["pd.DataFrame", list[dict], dict]:
         raise InputError("results.damaged", path=str(path), what=", ".join(missing))
     if meta.get("format") == 1:
         _upgrade_format_1(df, meta)
-    for col in LIST_COLUMNS:
-        df[col] = df[col].map(lambda v: list(v) if v is not None else [])
     return df, skipped, meta
+
+
+def _read_part(part: Path) -> "pd.DataFrame":
+    """One Parquet file as a passage DataFrame whose list columns hold Python lists (``[]`` for a null); the
+    lists are made by Arrow, which is twice as fast as converting NumPy arrays row by row."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(part)
+    lists = [c for c in LIST_COLUMNS if c in table.column_names]
+    df = table.drop_columns(lists).to_pandas()
+    for col in lists:
+        df[col] = [v if v is not None else [] for v in table.column(col).to_pylist()]
+    return df[table.column_names]
 
 
 def _upgrade_format_1(df: "pd.DataFrame", meta: dict) -> None:
@@ -232,8 +243,8 @@ def _upgrade_format_1(df: "pd.DataFrame", meta: dict) -> None:
 
     masked_all = meta.get("redacted", True) in (True, "all")
     df["text_sha256"] = [passage_key(t) if masked_all else None for t in df["text"]] if len(df) else []
-    df["model_labels"] = df["labels"] if len(df) else []
-    df["model_breaches"] = df["breaches"] if len(df) else []
+    df["model_labels"] = [list(v) for v in df["labels"]]  # copies: never the same list as labels
+    df["model_breaches"] = [list(v) for v in df["breaches"]]
     df["confirmed"] = [[] for _ in range(len(df))]
 
 

@@ -40,6 +40,8 @@ def heat_class(percent: int) -> str:
     return name
 
 
+PAGE_PASSAGES = 20_000  # coded passages one page lists at most; beyond, the strongest per worker and code
+PAGE_CASES = 5_000  # case sections one page shows at most; beyond, those worth a look first
 EXCERPT_BUDGET = 900_000  # characters of excerpts in one page: keeps the page of 200 workers under 5 MB
 MIN_EXCERPT = 60
 LARGE_PAGE = 5000  # coded passages beyond which an applied code shows its one strongest evidence word
@@ -104,14 +106,67 @@ def _trend_charts(report: dict, lang: str) -> dict:
     return charts
 
 
+def listed_refs(passages: list[dict], budget: int | None = None) -> tuple[set[str] | None, int]:
+    """Which coded passages a page lists when there are more than ``budget``: for every worker and code (and
+    every worker and breached principle) its ``k`` strongest passages, ``k`` as large as the budget allows
+    (at least 1). Returns (the references listed, ``k``), or (None, 0) when every passage fits.
+
+    A passage's *rank* is its best place in any of its (worker, code) lists (by score, strongest first); the
+    passages listed for ``k`` are exactly those ranked below ``k``.
+
+    >>> ps = [{"ref": f"p{i}", "worker": "A", "labels": ["P01"], "breaches": [], "scores": {"P01": i / 10}}
+    ...       for i in range(5)] + [{"ref": "p9", "worker": "B", "labels": ["P02"], "breaches": [],
+    ...                              "scores": {"P02": 0.5}}]
+    >>> refs, k = listed_refs(ps, 3); sorted(refs), k
+    (['p3', 'p4', 'p9'], 2)
+    >>> listed_refs(ps, 6)
+    (None, 0)
+    """
+    budget = PAGE_PASSAGES if budget is None else budget
+    if len(passages) <= budget:
+        return None, 0
+    groups: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for i, p in enumerate(passages):
+        for c in p["labels"]:
+            groups.setdefault((p["worker"], c), []).append((-p["scores"].get(c, 0.0), i))
+        for c in p["breaches"]:
+            groups.setdefault((p["worker"], "!" + c), []).append((-p["scores"].get("breach:" + c, 0.0), i))
+    rank = [len(passages)] * len(passages)
+    for members in groups.values():
+        members.sort()  # strongest first; ties in report order
+        for place, (_, i) in enumerate(members):
+            if place < rank[i]:
+                rank[i] = place
+    ordered = sorted(rank)
+    k = max(1, ordered[budget])  # the budget-th smallest rank: every passage ranked below it fits
+    return {p["ref"] for p, r in zip(passages, rank) if r < k}, k
+
+
+def shown_cases(cases: list[dict], listed: set[str], budget: int | None = None) -> list[dict]:
+    """The cases a page shows: all of them up to ``budget``; beyond, the ``budget`` cases worth a look first (an
+    outcome out of order, then the cases of the notes listed, then more breaches and more notes), in report
+    order."""
+    budget = PAGE_CASES if budget is None else budget
+    if len(cases) <= budget:
+        return cases
+
+    def priority(item):
+        i, c = item
+        return (not c["out_of_order"], c["case"] not in listed, -(c["breach_passages"] or 0), -c["notes"], i)
+
+    keep = {i for i, _ in sorted(enumerate(cases), key=priority)[:budget]}
+    return [c for i, c in enumerate(cases) if i in keep]
+
+
 def report_view(report: dict, lang: str) -> dict:
-    """What the template needs beside the report: anchors of workers, cases and notes, each worker's passages
-    grouped by note, and the charts."""
+    """What the template needs beside the report: anchors of workers, cases and notes, each worker's listed
+    passages grouped by note, what a large page leaves out, and the charts."""
+    listed, per_code = listed_refs(report["passages"])
+    passages = report["passages"] if listed is None else [p for p in report["passages"] if p["ref"] in listed]
     worker_ids = {w["worker"]: f"w{i + 1}" for i, w in enumerate(report["workers"])}
-    case_ids = {c["case"]: f"c{i + 1}" for i, c in enumerate(report["clients"])}
     note_ids: dict[str, str] = {}
     by_worker: dict[str, list[dict]] = {}
-    for p in report["passages"]:
+    for p in passages:
         notes = by_worker.setdefault(p["worker"], [])
         if p["note_id"] not in note_ids:
             note_ids[p["note_id"]] = f"n{len(note_ids) + 1}"
@@ -120,17 +175,28 @@ def report_view(report: dict, lang: str) -> dict:
         note = notes[-1]
         classes = p["labels"] + ["b" + c for c in p["breaches"]] + (["hb"] if p["breaches"] else [])
         note["passages"].append(dict(p, classes=" ".join(classes)))
+    cases = shown_cases(report["clients"], {p["case"] for p in passages})
+    case_ids = {c["case"]: f"c{i + 1}" for i, c in enumerate(report["clients"])}
+    case_ids = {c["case"]: case_ids[c["case"]] for c in cases}
+    coded: dict[str, int] = {}
+    for p in report["passages"]:
+        coded[p["worker"]] = coded.get(p["worker"], 0) + 1
+    breaches = {w["worker"]: [b for b in w["breaches"] if listed is None or b["ref"] in listed]
+                for w in report["workers"]}
     return {
         "worker_ids": worker_ids, "case_ids": case_ids, "note_ids": note_ids, "notes_by_worker": by_worker,
         "names": {c["code"]: c["name"] for c in report["codes"]},
         "code_info": {c["code"]: c for c in report["codes"]},
         "charts": _trend_charts(report, lang),
         "heat": heat_class, "heat_percent": heat_percent, "heat_bins": HEAT_BINS,
-        "excerpt_chars": excerpt_chars(len(report["passages"])),
-        "evidence_terms": 2 if len(report["passages"]) <= LARGE_PAGE else 1,
+        "excerpt_chars": excerpt_chars(len(passages)),
+        "evidence_terms": 2 if len(passages) <= LARGE_PAGE else 1,
         "passage_counts": {w: sum(len(n["passages"]) for n in notes) for w, notes in by_worker.items()},
+        "coded_counts": coded, "per_code": per_code, "breaches": breaches,
+        "cases": cases,
         "complete_cases": sum(1 for c in report["clients"] if c["engagement_complete"]),
         "breach_count": sum(len(w["breaches"]) for w in report["workers"]),
+        "breach_shown": sum(len(b) for b in breaches.values()),
     }
 
 
