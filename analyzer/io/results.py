@@ -227,11 +227,14 @@ def _read_part(part: Path) -> "pd.DataFrame":
     lists are made by Arrow, which is twice as fast as converting NumPy arrays row by row."""
     import pyarrow.parquet as pq
 
+    from analyzer.bulk import paused_gc
+
     table = pq.read_table(part)
     lists = [c for c in LIST_COLUMNS if c in table.column_names]
     df = table.drop_columns(lists).to_pandas()
-    for col in lists:
-        df[col] = [v if v is not None else [] for v in table.column(col).to_pylist()]
+    with paused_gc():
+        for col in lists:
+            df[col] = [v if v is not None else [] for v in table.column(col).to_pylist()]
     return df[table.column_names]
 
 

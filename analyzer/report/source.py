@@ -98,8 +98,10 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
         df = df.assign(text=df["text"].map(lambda t: redact(t, wanted)))
     filters = {k: v for k, v in (("worker", worker), ("from", date_from and date_from.isoformat()),
                                  ("to", date_to and date_to.isoformat())) if v}
+    from analyzer.bulk import paused_gc
     from analyzer.report.corrections import add_correction_figures
 
-    return add_correction_figures(build_report(df, analysis.skipped, analysis.model, lang=lang, by=by,
-                                               filters=filters, codebook=codebook, case_key=case_key),
-                                  df, analysis.corrections)
+    with paused_gc():
+        return add_correction_figures(build_report(df, analysis.skipped, analysis.model, lang=lang, by=by,
+                                                   filters=filters, codebook=codebook, case_key=case_key),
+                                      df, analysis.corrections)
