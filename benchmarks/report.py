@@ -175,7 +175,9 @@ def main() -> None:
     lines += [
         "",
         f"Machine: {os.cpu_count()} cores. The HTML shortens excerpts on pages with many passages "
-        "(`analyzer/render/html.py`, `EXCERPT_BUDGET`), which is what keeps 200 workers under 5 MB.",
+        "(`analyzer/render/html.py`, `EXCERPT_BUDGET`), which is what keeps 200 workers under 5 MB; beyond 20,000 "
+        "coded passages or 5,000 cases a page lists the strongest passages per worker and code and the cases worth "
+        "a look first (`PAGE_PASSAGES`, `PAGE_CASES`), which is what keeps 100,000 notes near 11 MB.",
     ]
     publish("report", lines, write=not args.no_write)
 
