@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from analyzer.errors import ModelError
+from analyzer.model.pack import pack_arrays, pack_bytes, read_pack
 from analyzer.model.persist import load_model, save_model
 from tests.conftest import edit_metadata
 from tests.test_model import Evil  # a type that must never be constructed from a model file
@@ -18,7 +19,7 @@ def test_scoring_arrays_with_objects_are_refused(model_copy, small_model):
     import io
 
     model, _ = small_model
-    arrays = model.pack.arrays()
+    arrays = pack_arrays(model.pack)
     arrays["bias"] = np.array([Evil()], dtype=object)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -118,13 +119,12 @@ def test_threads_sharing_one_model_get_the_same_scores(small_model, sample_recor
     from concurrent.futures import ThreadPoolExecutor
 
     from analyzer.text.tokenizer import feature_strings
-    from analyzer.model.scoring import ScoringPack
 
     model, _ = small_model
     texts = feature_strings([r.text for r in sample_records[:400]])
     batches = [texts[i::8] for i in range(8)]
     expected = [model.pack.score(batch)[0] for batch in batches]
-    fresh = ScoringPack.from_bytes(model.pack.to_bytes())  # empty word cache, filled by all threads at once
+    fresh = read_pack(pack_bytes(model.pack))  # empty word cache, filled by all threads at once
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda batch: fresh.score(batch)[0], batches))
     for got, want in zip(results, expected):

@@ -61,7 +61,7 @@ def model_payload(model_dir: str | Path | None) -> dict:
     from analyzer.analysis.passages import model_id
     from analyzer.model.persist import LEXICON_FILE, METADATA_FILE, MODEL_FILE, load_model
     from analyzer.resources import DEFAULT_MODEL_DIR
-    from analyzer.model.scoring import PACK_FILE
+    from analyzer.model.pack import PACK_FILE
 
     folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
     model = load_model(folder)  # checks the model before anything is shipped

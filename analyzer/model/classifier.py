@@ -56,7 +56,7 @@ class CodeModel:
         """Wrap a fitted scikit-learn pipeline (features + one-vs-rest classifier)."""
         import numpy as np
 
-        from analyzer.model.scoring import ScoringPack
+        from analyzer.model.pack import pack_from_pipeline
 
         features = estimator.named_steps["features"]
         blocks = dict(features.transformer_list)
@@ -70,7 +70,7 @@ class CodeModel:
             else:  # a target that was constant in training
                 weights.append(np.zeros(width))
                 bias.append(30.0 if float(np.ravel(est.y_)[0]) > 0.5 else -30.0)
-        pack = ScoringPack.from_parts(features, np.vstack(weights).T, np.asarray(bias))
+        pack = pack_from_pipeline(features, np.vstack(weights).T, np.asarray(bias))
         return cls(pack, thresholds, metadata, gate_threshold, estimator=estimator, lexicon=lexicon)
 
     # scores -----------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
     scoring) and ``metadata.json`` (with the SHA-256 of both) into ``out_dir``."""
     from zipfile import ZIP_DEFLATED
 
-    from analyzer.model.scoring import PACK_FILE
+    from analyzer.model.pack import PACK_FILE, pack_bytes
 
     if model.estimator is None:
         raise ModelError("model.no_estimator")
@@ -44,7 +44,7 @@ def save_model(model: CodeModel, out_dir: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     with atomic.atomic_path(out / MODEL_FILE) as tmp:
         sio.dump(model.estimator, tmp, compression=ZIP_DEFLATED, compresslevel=9)
-    pack = model.pack.to_bytes()
+    pack = pack_bytes(model.pack)
     atomic.write_bytes(out / PACK_FILE, pack)
     files = {PACK_FILE: hashlib.sha256(pack).hexdigest()}
     if model.lexicon is not None:
@@ -126,7 +126,7 @@ def load_model(model_dir: str | Path | None = None, estimator: bool = False) -> 
     loads without importing scikit-learn. With ``estimator=True``, or when a folder has no ``scoring.npz``,
     the scikit-learn pipeline is loaded from ``model.skops`` as well (and the arrays taken from it).
     """
-    from analyzer.model.scoring import PACK_FILE, ScoringPack
+    from analyzer.model.pack import PACK_FILE, load_pack
 
     folder = _model_folder(model_dir)
     meta, thresholds, gate = _read_metadata(folder)
@@ -139,9 +139,9 @@ def load_model(model_dir: str | Path | None = None, estimator: bool = False) -> 
         model = CodeModel.from_estimator(load_estimator(folder), thresholds, meta, gate_threshold=gate,
                                          lexicon=lexicon)
         if pack_sha and (folder / PACK_FILE).is_file():
-            ScoringPack.load(folder / PACK_FILE, pack_sha)  # both files must be intact
+            load_pack(folder / PACK_FILE, pack_sha)  # both files must be intact
         return model
-    return CodeModel(ScoringPack.load(folder / PACK_FILE, pack_sha), thresholds, meta, gate_threshold=gate,
+    return CodeModel(load_pack(folder / PACK_FILE, pack_sha), thresholds, meta, gate_threshold=gate,
                      lexicon=lexicon)
 
 

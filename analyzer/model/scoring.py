@@ -18,29 +18,23 @@ SciPy's sparse products (:meth:`ScoringPack.score`).
   same buckets, ``1 + log(count)`` × idf, L2 per row.
 
 Character n-grams never cross a word boundary, so each distinct word's buckets are computed once and cached.
-A test checks the matrix and the scores equal scikit-learn's on real passages.
+A test checks the matrix and the scores equal scikit-learn's on real passages. Building a pack from the fitted
+pipeline and reading or writing ``scoring.npz`` are in ``model/pack.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import threading
-import zipfile
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from analyzer.errors import ModelError
+from analyzer.model.pack import PACK_FILE
 from analyzer.text.ragged import gather_ranges, offsets, row_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-PACK_FILE = "scoring.npz"
-PACK_FORMAT = 1
 _INT32_MIN = -(2 ** 31)
-_FIELDS = ("format", "word_terms", "word_idf", "word_ngrams", "char_idf", "char_ngrams", "char_rows",
-           "word_weights", "char_weights", "bias")
 
 
 class FeatureRows(NamedTuple):
@@ -120,9 +114,6 @@ def intern_docs(docs: Sequence[str]) -> tuple["np.ndarray", "np.ndarray", list[s
     return offsets(np.asarray(lengths, dtype=np.int64)), np.asarray(ids, dtype=np.int64), list(table)
 
 
-_LOADED: dict[tuple, "ScoringPack"] = {}  # packs loaded in this process (see ScoringPack.load)
-
-
 class ScoringPack:
     """The fitted parameters needed to score passages, as NumPy arrays (see the module docstring)."""
 
@@ -169,115 +160,6 @@ class ScoringPack:
     @property
     def n_targets(self) -> int:
         return len(self.bias)
-
-    # building ---------------------------------------------------------------------------------------------
-    @classmethod
-    def from_parts(cls, features, weights: "np.ndarray", bias: "np.ndarray") -> "ScoringPack":
-        """From a fitted ``FeatureUnion`` (as built by ``model.build_features``) and the dense weights
-        (features × targets) and biases of the classifier. Refuses a union this scorer does not reproduce."""
-        import numpy as np
-
-        blocks = dict(features.transformer_list)
-        word = blocks.get("word")
-        if word is None or set(blocks) - {"word", "char"}:
-            raise ModelError("model.corrupt", path="(pipeline)", detail="unexpected feature blocks")
-        params = word.get_params()
-        expected = {"token_pattern": r"\S+", "lowercase": False, "sublinear_tf": True, "norm": "l2",
-                    "use_idf": True, "analyzer": "word", "binary": False, "stop_words": None,
-                    "preprocessor": None, "tokenizer": None, "strip_accents": None, "vocabulary": None}
-        if any(params.get(k) != v for k, v in expected.items()):
-            raise ModelError("model.corrupt", path="(pipeline)", detail="word block settings")
-        terms = [""] * len(word.vocabulary_)
-        for term, index in word.vocabulary_.items():
-            terms[index] = term
-        n_word = len(terms)
-        char_idf, char_ngrams = np.zeros(0), ()
-        if "char" in blocks:
-            hasher, tfidf = blocks["char"].named_steps["hash"], blocks["char"].named_steps["tfidf"]
-            hp, tp = hasher.get_params(), tfidf.get_params()
-            if (hp["analyzer"] != "char_wb" or hp["alternate_sign"] or hp["norm"] is not None or hp["binary"]
-                    or not hp["lowercase"] or hp["preprocessor"] is not None or hp["strip_accents"] is not None
-                    or not tp["sublinear_tf"] or tp["norm"] != "l2" or not tp["use_idf"]):
-                raise ModelError("model.corrupt", path="(pipeline)", detail="character block settings")
-            char_idf, char_ngrams = np.asarray(tfidf.idf_, dtype=np.float64), hp["ngram_range"]
-        weights = np.asarray(weights, dtype=np.float64)
-        char_part = weights[n_word:]
-        rows = np.flatnonzero(np.any(char_part != 0, axis=1))
-        return cls(terms, word.idf_, word.ngram_range, char_idf, char_ngrams, rows, weights[:n_word],
-                   char_part[rows], bias)
-
-    # persistence ------------------------------------------------------------------------------------------
-    def arrays(self) -> dict[str, "np.ndarray"]:
-        import numpy as np
-
-        return {
-            "format": np.array([PACK_FORMAT], dtype=np.int64),
-            "word_terms": np.frombuffer("\n".join(self.word_terms).encode("utf-8"), dtype=np.uint8),
-            "word_idf": self.word_idf,
-            "word_ngrams": np.array(self.word_ngrams, dtype=np.int64),
-            "char_idf": self.char_idf,
-            "char_ngrams": np.array(self.char_ngrams or (), dtype=np.int64),
-            "char_rows": self.char_rows,
-            "word_weights": self.word_weights,
-            "char_weights": self.char_weights,
-            "bias": self.bias,
-        }
-
-    def to_bytes(self) -> bytes:
-        """A deterministic ``.npz`` (fixed timestamps, deflated): the same model gives the same bytes."""
-        import numpy as np
-
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-            for name, array in self.arrays().items():
-                info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with archive.open(info, "w") as out:
-                    np.lib.format.write_array(out, np.ascontiguousarray(array), allow_pickle=False)
-        return buffer.getvalue()
-
-    @classmethod
-    def from_bytes(cls, data: bytes, source: str = "scoring.npz") -> "ScoringPack":
-        """Read a pack; object arrays are refused (``allow_pickle=False``), anything malformed is a clear
-        error."""
-        import numpy as np
-
-        try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-                if set(archive.files) != set(_FIELDS):
-                    raise ValueError("fields")
-                arrays = {name: archive[name] for name in _FIELDS}
-            if int(arrays["format"][0]) != PACK_FORMAT:
-                raise ValueError("format")
-            terms = bytes(arrays["word_terms"]).decode("utf-8")
-            return cls(terms.split("\n") if terms else [], arrays["word_idf"], arrays["word_ngrams"],
-                       arrays["char_idf"], arrays["char_ngrams"], arrays["char_rows"], arrays["word_weights"],
-                       arrays["char_weights"], arrays["bias"])
-        except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-            raise ModelError("model.corrupt", path=source, detail=f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def load(cls, path: str | Path, sha256: str | None = None) -> "ScoringPack":
-        """Load ``path``; when ``sha256`` is given (from the model's metadata) the file must match it. A pack is
-        read once per process: loading the same file again (same place, size, modification time and expected
-        checksum) returns the pack already checked and loaded, with the tables it has built since."""
-        path = Path(path)
-        try:
-            st = path.stat()
-            key = (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, sha256)
-        except OSError:
-            key = None
-        if key is not None and key in _LOADED:
-            return _LOADED[key]
-        data = path.read_bytes()
-        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-            raise ModelError("model.corrupt", path=str(path), detail="checksum differs from metadata.json")
-        pack = cls.from_bytes(data, str(path))
-        if key is not None:
-            if len(_LOADED) >= 4:
-                _LOADED.pop(next(iter(_LOADED)))
-            _LOADED[key] = pack
-        return pack
 
     # features ---------------------------------------------------------------------------------------------
     def _ngram_tables(self):
