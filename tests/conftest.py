@@ -106,3 +106,13 @@ def demo_subset_results(tmp_path_factory, demo_subset_dir) -> Path:
     out = tmp_path_factory.mktemp("results") / "hasil.parquet"
     run_local([demo_subset_dir], out, jobs=1, cache=False)
     return out
+
+
+@pytest.fixture
+def work(tmp_path, demo_subset_results) -> Path:
+    """A fresh copy of ``demo_subset_results`` in an empty folder (so the default corrections file is new)."""
+    import shutil
+
+    target = tmp_path / "hasil.parquet"
+    shutil.copy(demo_subset_results, target)
+    return target

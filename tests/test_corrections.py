@@ -35,14 +35,6 @@ def results(demo_subset_results):
     return demo_subset_results
 
 
-@pytest.fixture
-def work(tmp_path, results):
-    """A fresh copy of the results in an empty folder (so the default corrections file is new)."""
-    target = tmp_path / "hasil.parquet"
-    shutil.copy(results, target)
-    return target
-
-
 def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 

@@ -34,13 +34,6 @@ def results(demo_subset_results):
 
 
 @pytest.fixture
-def work(tmp_path, results):
-    target = tmp_path / "hasil.parquet"
-    shutil.copy(results, target)
-    return target
-
-
-@pytest.fixture
 def schema(repo_root):
     path = repo_root.parent / "shared" / "refi-qda" / "Project.xsd"
     assert path.is_file(), f"the REFI-QDA schema is test data read from {path} (see ../shared/refi-qda/README.md)"

@@ -41,13 +41,18 @@ def corrections_page(request: "Request"):
                 by=by_of(request))
 
 
-async def add_correction(request: "Request"):
-    from starlette.concurrency import run_in_threadpool
-
+async def _correction_form(request: "Request"):
+    """(server state, the posted form) of a request that changes the corrections file."""
     state = server(request)
     if not state.corrections_enabled:
         raise NoCollection()
-    form = await checked_form(request, 100_000)
+    return state, await checked_form(request, 100_000)
+
+
+async def add_correction(request: "Request"):
+    from starlette.concurrency import run_in_threadpool
+
+    state, form = await _correction_form(request)
     note_id = _field(form, "note", 300)
     raw = _field(form, "p", 7)
     action = _field(form, "action", 10)
@@ -68,10 +73,7 @@ async def add_correction(request: "Request"):
 async def undo_correction(request: "Request"):
     from starlette.concurrency import run_in_threadpool
 
-    state = server(request)
-    if not state.corrections_enabled:
-        raise NoCollection()
-    form = await checked_form(request, 100_000)
+    state, form = await _correction_form(request)
     correction_id = _field(form, "id", 40)
     by = by_of(request) or None
     await run_in_threadpool(state.undo_correction, correction_id, by)
