@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from analyzer.cli.app import cli
-from analyzer.cli.options import (corrections_for, corrections_option, format_option, lang_option, model_option,
-                                  redact_option, redaction)
+from analyzer.cli.options import (OutputPath, corrections_for, corrections_option, format_option, lang_option,
+                                  model_option, redact_option, redaction)
 from analyzer.cli.output import Progress
 from analyzer.io.atomic import atomic_path
 from analyzer.io.outputs import check_output
@@ -18,7 +18,7 @@ from analyzer.io.outputs import check_output
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Annotated corpus folder (default: corpora/annotated); every test*.jsonl file is held out.")
-@click.option("--out", "out_dir", type=click.Path(), default=None,
+@click.option("--out", "out_dir", type=OutputPath(), default=None,
               help="Where to write the model (default: analyzer/data/model).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (training is deterministic).")
 @click.option("--transfer/--no-transfer", default=False, show_default=True,

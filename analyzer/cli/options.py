@@ -10,6 +10,19 @@ import click
 LANG_CHOICE = click.Choice(["id", "en"])
 
 
+class OutputPath(click.Path):
+    """A path the command writes. An empty name is the error ``output.empty`` (Click would read ``''`` as ``.``,
+    the current folder, and the error would then speak of a folder or of an input)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value:
+            from analyzer.cli.app import CURRENT_LANG
+            from analyzer.errors import InputError
+
+            raise click.ClickException(InputError("output.empty").render(CURRENT_LANG.get()))
+        return super().convert(value, param, ctx)
+
+
 def lang_option(func):
     """``--lang id|en``: language of everything the command prints."""
     return click.option(

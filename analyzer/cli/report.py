@@ -166,8 +166,8 @@ def review(note: str, fmt: str, output: str | None, color: bool | None, history_
     codebook = load_codebook(codebook_path)
     note_id = str(meta.get("note_id") or "").strip() or (Path(note).stem if note != "-" else None)
     records, file = corrections_for(corrections_path, no_corrections, note)
-    result = review_text(body, load_model(model_dir), codebook, lang, redaction(redact_mode, no_redact), header, history,
-                         note_id=note_id, corrections=records, corrections_file=file)
+    result = review_text(body, load_model(model_dir), codebook, lang, redaction(redact_mode, no_redact), header,
+                         history, note_id=note_id, corrections=records, corrections_file=file)
     if fmt == "json":
         from analyzer.render.console import dump_json
 

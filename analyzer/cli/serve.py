@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from analyzer.cli.app import cli
-from analyzer.cli.options import codebook_option, columns_option, lang_option, model_option
+from analyzer.cli.options import OutputPath, codebook_option, columns_option, lang_option, model_option
 from analyzer.cli.output import Progress
 
 
@@ -19,7 +19,7 @@ from analyzer.cli.output import Progress
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @model_option
-@click.option("--corrections", "corrections_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--corrections", "corrections_path", type=OutputPath(dir_okay=False, path_type=Path), default=None,
               help="Corrections file the pages read and write (default: corrections.jsonl beside the inputs).")
 @click.option("--token", default=None,
               help="Access token every request must carry (generated and printed when another --host is given "

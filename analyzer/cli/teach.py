@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from analyzer.cli.app import cli
-from analyzer.cli.options import (corrections_for, corrections_option, format_option, lang_option, model_option,
-                                  redact_option, redaction)
+from analyzer.cli.options import (OutputPath, corrections_for, corrections_option, format_option, lang_option,
+                                  model_option, redact_option, redaction)
 
 TOOL_CHOICE = click.Choice(["label-studio", "doccano", "prodigy", "refi-qda"])
 
@@ -32,7 +32,7 @@ def _corrections_file(path: Path | None, results: Path) -> Path:
 @click.option("--breach", is_flag=True, help="CODE is a breach of the principle, not the principle applied.")
 @click.option("--undo", "undo_id", metavar="ID", default=None, help="Undo the correction with this id.")
 @click.option("--by", default=None, help="Who corrects (default: the account name).")
-@click.option("--corrections", "corrections_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--corrections", "corrections_path", type=OutputPath(dir_okay=False, path_type=Path), default=None,
               help="Corrections file (default: corrections.jsonl beside RESULTS).")
 @format_option("table", "json")
 @lang_option
@@ -116,7 +116,7 @@ def _print_corrections(rows: list[dict], file: Path, lang: str) -> None:
 @cli.command("export")
 @click.argument("results", type=click.Path(path_type=Path))
 @click.option("--to", "fmt", type=TOOL_CHOICE, required=True, help="The annotation tool's format.")
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", "out_dir", type=OutputPath(path_type=Path), required=True,
               help="Folder to write the files into (created if needed).")
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="REFI-QDA project schema (Project.xsd) to validate the .qdpx against (default: "
@@ -142,8 +142,9 @@ def export_command(results: Path, fmt: str, out_dir: Path, schema: Path | None, 
     from analyzer.messages import text as msg
 
     records, _ = corrections_for(corrections_path, no_corrections, results)
-    written, passages, notes = export_file(results, fmt, out_dir, load_codebook(), mode=redaction(redact_mode, no_redact),
-                                           lang=lang, schema=schema, corrections=records)
+    written, passages, notes = export_file(results, fmt, out_dir, load_codebook(),
+                                           mode=redaction(redact_mode, no_redact), lang=lang, schema=schema,
+                                           corrections=records)
     click.echo(msg("ui.export.done", lang, passages=passages, notes=notes, fmt=fmt,
                    files=", ".join(str(p) for p in written)))
 
@@ -152,7 +153,7 @@ def export_command(results: Path, fmt: str, out_dir: Path, schema: Path | None, 
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--results", "results", type=click.Path(path_type=Path), required=True,
               help="The results file the labelled passages were exported from ('analyzer export').")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", "out", type=OutputPath(dir_okay=False, path_type=Path), default=None,
               help="Corrections file to add the labels to (default: corrections.jsonl beside the results).")
 @click.option("--by", default=None, help="Who labelled, when the tool does not record it.")
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -193,7 +194,7 @@ def import_command(file: Path, results: Path, out: Path | None, by: str | None, 
               help="How many passages to suggest.")
 @click.option("--to", "fmt_to", type=TOOL_CHOICE, default=None,
               help="Export the suggested passages for this annotation tool (with -o).")
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", "out_dir", type=OutputPath(path_type=Path), default=None,
               help="With --to: the folder to write the files into.")
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --to refi-qda: the project schema to validate against.")

@@ -367,8 +367,9 @@ def _file_note(path: Path, rel: str, columns: Mapping[str, str], sidecar: Mappin
 def iter_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> Iterator[Note]:
     """Stream every note file below ``folder`` (sorted by path). What a folder contains: note files
     (.txt/.md/.docx) are read; the sidecar table describes them; every other file is listed as skipped; a link
-    is followed only when it stays inside the folder; a sidecar row whose file is not in the folder is listed as
-    skipped."""
+    is never followed: out of the folder it is ``skip.link_outside``, inside it is ``skip.link_inside`` (its
+    target is read under its own name, so a note is never read twice); a sidecar row whose file is not in the
+    folder is listed as skipped."""
     sidecar_name, sidecar = _sidecar(folder)
     root = folder.resolve()
     seen: set[str] = set()
@@ -379,6 +380,10 @@ def iter_folder(folder: Path, columns: Mapping[str, str], batch: NoteBatch) -> I
         seen.update((rel, path.name))  # whatever becomes of it, its sidecar row is accounted for
         if path.is_symlink() and root not in path.resolve().parents:
             batch.skipped.append(Skipped(path.stem, rel, "skip.link_outside"))
+            continue
+        if path.is_symlink() and path.is_file():  # the file it leads to is an entry of the folder too
+            target = path.resolve().relative_to(root).as_posix()
+            batch.skipped.append(Skipped(path.stem, rel, "skip.link_inside", target))
             continue
         if path.exists() and not path.is_file():
             batch.skipped.append(Skipped(path.stem, rel, "skip.not_regular"))
