@@ -386,3 +386,26 @@ def test_suggest_command_prints_exports_and_skips_what_was_labelled(work, tmp_pa
     assert not {(p["note_id"], p["passage"]) for p in after} & keys
     table = invoke("suggest", work, "-n", "3", "--lang", "en")
     assert "3 passages whose labels would teach the model most" in table.output
+
+
+def test_suggest_and_correct_tables_show_data_literally_with_numbers_per_language(tmp_path):
+    """Names and note text in the suggest and correct tables are never read as terminal markup, and the score
+    and threshold use the language's decimal separator."""
+    import re
+
+    from analyzer.analysis.local import run_local
+
+    notes = tmp_path / "n"
+    notes.mkdir()
+    (notes / "mk.md").write_text('---\nnote_id: mk1\nworker: "[bold]Bu[/bold] Ani"\nclient: S\ndate: 2026-09-01\n---\n'
+                                 "Saya [link=http://x]dengarkan[/link] Ibu S sampai selesai.\n", encoding="utf-8")
+    results = tmp_path / "h.parquet"
+    run_local([notes], results, jobs=1, cache=False)
+    table = invoke("suggest", results, "-n", "1")
+    assert table.exit_code == 0, table.output
+    assert "[bold]Bu[/bold] Ani" in table.output and "[link=http://x]" in re.sub(r"[\s│]", "", table.output)
+    assert re.search(r"\d,\d\d/\d,\d\d", table.output)
+    assert re.search(r"\d\.\d\d/\d\.\d\d", invoke("suggest", results, "-n", "1", "--lang", "en").output)
+    assert invoke("correct", results, "mk1", "0", "--add", "P10", "--by", "[red]Sari").exit_code == 0
+    listing = invoke("correct", results)
+    assert "[red]Sari" in listing.output

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from analyzer.cli.app import cli
-from analyzer.cli.options import (columns_option, corrections_for, corrections_option, echo_summary, format_option,
-                                  lang_option, model_option, redact_option, redaction)
+from analyzer.cli.options import (OutputPath, columns_option, corrections_for, corrections_option, echo_summary,
+                                  format_option, lang_option, model_option, redact_option, redaction)
 from analyzer.cli.output import Progress
 
 
@@ -38,14 +38,14 @@ def segment(file: str, lang: str, fmt: str) -> None:
 
 @cli.command()
 @click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(),
+@click.option("-o", "--output", required=True, type=OutputPath(),
               help="Results to write: a Parquet file (local engine) or a folder of Parquet parts (dask engine).")
 @columns_option
 @model_option
 @redact_option
 @click.option("--jobs", type=click.IntRange(1, None), default=None,
               help="Worker processes for the local engine (default: all cores); results are identical to --jobs 1.")
-@click.option("--cache", "cache_path", type=click.Path(), default=None,
+@click.option("--cache", "cache_path", type=OutputPath(), default=None,
               help="Result cache file (default: OUTPUT.cache.sqlite); reruns re-analyse only changed notes.")
 @click.option("--no-cache", is_flag=True, help="Analyse every note again and keep no cache.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,

@@ -140,7 +140,7 @@ def evaluate(corpus_file: Path | None, model_dir: Path | None, fmt: str, lang: s
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
-@click.option("-o", "--output", type=click.Path(allow_dash=True), default=None,
+@click.option("-o", "--output", type=OutputPath(allow_dash=True), default=None,
               help="Output JSONL file (default: standard output).")
 @model_option
 @redact_option

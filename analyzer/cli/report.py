@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from analyzer.cli.app import cli
-from analyzer.cli.options import (codebook_option, columns_option, corrections_for, corrections_option,
+from analyzer.cli.options import (OutputPath, codebook_option, columns_option, corrections_for, corrections_option,
                                   format_option, lang_option, model_option, redact_option, redaction)
 from analyzer.cli.output import Progress, emit
 from analyzer.io.atomic import atomic_path
@@ -25,7 +25,7 @@ from analyzer.io.outputs import check_output
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only notes on or before this date (YYYY-MM-DD).")
 @format_option("table", "csv", "xlsx", "json", "html")
-@click.option("-o", "--output", type=click.Path(), default=None,
+@click.option("-o", "--output", type=OutputPath(), default=None,
               help="Output file (default: the terminal; xlsx needs a file).")
 @click.option("--case-key", type=click.Choice(["worker+client", "client"]), default="worker+client",
               show_default=True, help="What one case is: a worker's work with a client, or the client across "
@@ -118,7 +118,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
 @cli.command()
 @click.argument("note", type=click.Path(dir_okay=False, allow_dash=True))
 @format_option("terminal", "html", "json")
-@click.option("-o", "--output", type=click.Path(), default=None,
+@click.option("-o", "--output", type=OutputPath(), default=None,
               help="Output file (default: the terminal).")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: colour on a terminal).")
 @click.option("--history", "history_path", type=click.Path(exists=True, path_type=Path), default=None,

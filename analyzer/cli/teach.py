@@ -76,7 +76,9 @@ def correct(results: Path, note_id: str | None, passage: str | None, add_code: s
 
             click.echo(dump_json(rows))
         else:
-            _print_corrections(rows, file, lang)
+            from analyzer.render.corrections_console import print_correction_list
+
+            print_correction_list(rows, file, lang)
         return
     if note_id is None or passage is None:
         raise InputError("corrections.needs_passage")
@@ -87,30 +89,6 @@ def correct(results: Path, note_id: str | None, passage: str | None, add_code: s
     label = ("!" if record["breach"] else "") + record["code"]
     click.echo(msg("ui.correct.saved", lang, id=record["id"], action=msg(f"ui.correct.action.{action}", lang),
                    code=label, note_id=note_id, passage=record["passage"], path=file))
-
-
-def _print_corrections(rows: list[dict], file: Path, lang: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from analyzer.messages import text as msg
-
-    out = Console(width=100, highlight=False)
-    if not rows:
-        out.print(msg("ui.correct.none", lang, path=file), markup=False)
-        return
-    table = Table(title=msg("ui.correct.title", lang, path=file))
-    for key in ("col.id", "col.action", "col.note", "col.passage_n", "col.codes", "col.by", "col.at", "col.status"):
-        table.add_column(msg(key, lang), overflow="fold")
-    for r in rows:
-        status = r["status"]
-        status_text = msg("corrections.status." + status.split(":")[0], lang)
-        if ":" in status:
-            status_text += f" ({msg('corrections.reason.' + status.split(':')[1], lang)})"
-        where = (r.get("note_id"), r.get("passage")) if r["action"] != "undo" else (f"→ {r['target']}", "")
-        table.add_row(r["id"], r["action"], str(where[0]), str(where[1]), " ".join(r["codes"]), r.get("by") or "-",
-                      r["at"], status_text)
-    out.print(table)
 
 
 @cli.command("export")
@@ -242,16 +220,7 @@ def suggest(results: Path, n: int, fmt_to: str | None, out_dir: Path | None, sch
 
         click.echo(dump_json(rows))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from analyzer.render.corrections_console import print_suggestions
 
-    out = Console(width=100, highlight=False)
-    table = Table(title=msg("ui.suggest.title", lang, n=len(rows)))
-    for key in ("col.rank", "col.note", "col.passage_n", "col.worker", "col.code", "col.score_threshold", "col.excerpt"):
-        table.add_column(msg(key, lang), overflow="fold")
-    for rank, r in enumerate(rows, start=1):
-        excerpt = " ".join(r["text"].split())
-        table.add_row(str(rank), r["note_id"], str(r["passage"]), r["worker"], r["label"],
-                      f"{r['score']:.2f}/{r['threshold']:.2f}", excerpt[:160] + ("…" if len(excerpt) > 160 else ""))
-    out.print(table)
+    print_suggestions(rows, lang)
     click.echo(msg("ui.suggest.next", lang))

@@ -115,11 +115,12 @@ def parse_json(path: object, text: str, where: str) -> object:
 
 def iter_jsonl(path: object, text: str, line_word: str = "line") -> Iterator[tuple[str, dict]]:
     """(where, object) for every non-empty line; a line that is not a JSON object is an error naming it."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    from analyzer.io.jsonl import json_lines
+
+    bad = lambda n, exc: ExchangeError("exchange.bad_json", path=str(path), where=f"{line_word} {n}",  # noqa: E731
+                                       detail=f"{exc.msg}, column {exc.colno}")
+    for number, obj in json_lines(text.splitlines(), bad):
         where = f"{line_word} {number}"
-        obj = parse_json(path, line, where)
         if not isinstance(obj, dict):
             raise ExchangeError("exchange.not_object", path=str(path), where=where)
         yield where, obj

@@ -119,14 +119,11 @@ def read_corrections(path: str | Path, missing_ok: bool = True) -> list[dict]:
         raise CorrectionsError("corrections.not_utf8", path=str(path)) from None
     records: list[dict] = []
     ids: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorrectionsError("corrections.bad_json", path=str(path), line=number,
-                                   detail=f"{exc.msg}, column {exc.colno}") from None
+    from analyzer.io.jsonl import json_lines
+
+    bad = lambda n, exc: CorrectionsError("corrections.bad_json", path=str(path), line=n,  # noqa: E731
+                                          detail=f"{exc.msg}, column {exc.colno}")
+    for number, record in json_lines(text.splitlines(), bad):
         check_record(record, path, number)
         if record["id"] in ids:
             raise CorrectionsError("corrections.duplicate_id", path=str(path), line=number, id=record["id"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -150,19 +149,15 @@ def _table_chunks(path: Path) -> Iterator[tuple[str, list[str], list[dict]]]:
             yield "", header, rows
     elif suffix in (".jsonl", ".ndjson"):
         from analyzer.io.documents import detect_encoding
+        from analyzer.io.jsonl import json_lines
 
+        bad = lambda n, exc: InputError("notes.bad_jsonl", path=str(path), line=n, detail=exc.msg)  # noqa: E731
         with open(path, encoding=detect_encoding(path)) as fh:
             rows: list = []
-            for number, line in enumerate(fh, start=1):
-                if line.strip():
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError("notes.bad_jsonl", path=str(path), line=number, detail=exc.msg) from None
-                    if not isinstance(row, dict):
-                        raise InputError("notes.bad_jsonl", path=str(path), line=number,
-                                         detail="not a JSON object") from None
-                    rows.append(row)
+            for number, row in json_lines(fh, bad):
+                if not isinstance(row, dict):
+                    raise InputError("notes.bad_jsonl", path=str(path), line=number, detail="not a JSON object")
+                rows.append(row)
                 if len(rows) >= CHUNK_ROWS:
                     yield "", _keys(rows), rows
                     rows = []

@@ -61,14 +61,11 @@ def _check_row(row: dict, path: str, line: int) -> None:
 
 
 def _read_jsonl(text: str, path: str) -> list[tuple[int, dict]]:
+    from analyzer.io.jsonl import json_lines
+
     rows = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError("predict.bad_json", path=path, line=number, detail=exc.msg) from None
+    bad = lambda n, exc: InputError("predict.bad_json", path=path, line=n, detail=exc.msg)  # noqa: E731
+    for number, row in json_lines(text.splitlines(), bad):
         if not isinstance(row, dict):
             raise InputError("predict.not_object", path=path, line=number)
         _check_row(row, path, number)

@@ -90,14 +90,11 @@ def _from_jsonl(path: Path) -> list["Record"]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("local.not_utf8", path=str(path)) from None
+    from analyzer.io.jsonl import json_lines
+
     out = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError("local.bad_json", path=str(path), line=number, detail=exc.msg) from None
+    bad = lambda n, exc: InputError("local.bad_json", path=str(path), line=n, detail=exc.msg)  # noqa: E731
+    for number, obj in json_lines(text.splitlines(), bad):
         if not isinstance(obj, dict):
             raise InputError("local.bad_field", path=str(path), line=number, field="text")
         text_ = obj.get("text")

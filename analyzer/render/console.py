@@ -76,14 +76,14 @@ def print_codebook(cb: "Codebook", lang: str) -> None:
     for group in ("principle", "engagement_outcome"):
         for c in cb:
             if c.group == group:
-                table.add_row(c.code, c.name(lang), c.definition(lang))
+                table.add_row(plain(c.code), plain(c.name(lang)), plain(c.definition(lang)))
     out = console()
     out.print(table)
     modes = Table(title=msg("ui.intake.title", lang), show_lines=False)
     modes.add_column(msg("ui.col.name", lang))
     modes.add_column(msg("ui.col.definition", lang), ratio=1)
     for m in cb.intake_modes:
-        modes.add_row(m.name(lang), m.description_en if lang == "en" else m.description_id)
+        modes.add_row(plain(m.name(lang)), plain(m.description_en if lang == "en" else m.description_id))
     out.print(modes)
 
 

@@ -138,5 +138,5 @@ def _legend(out, report: dict, lang: str) -> None:
     legend.add_column(no_wrap=True)
     legend.add_column(overflow="fold")
     for c in report["codes"]:
-        legend.add_row(_code_header(c["code"], report), c["name"])
+        legend.add_row(_code_header(c["code"], report), plain(c["name"]))
     out.print(legend)
