@@ -152,16 +152,3 @@ def test_dask_refuses_existing_output(tmp_path, demo_copy):
                                       "--lang", "en"])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {tmp_path / 'x'} already exists.")
-
-
-def test_fewer_collections_restores_the_garbage_collector_even_after_an_error():
-    import gc
-
-    from analyzer.analysis.local import fewer_collections
-
-    before = gc.get_threshold()
-    with pytest.raises(RuntimeError):
-        with fewer_collections(threshold=12_345):
-            assert gc.get_threshold()[0] == 12_345 and gc.get_freeze_count() > 0
-            raise RuntimeError("boom")
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -42,3 +42,17 @@ def test_progress_keeps_the_total_counted_up_front():
         assert (task.completed, task.total) == (4, 10)
         progress.advance(8, 9)  # the reader found one note to skip
         assert (task.completed, task.total) == (8, 9)
+
+
+def test_the_total_is_counted_only_when_the_bar_is_shown(monkeypatch):
+    """Counting reads the inputs once more: off a terminal (scripts, CI) the count is never made."""
+    from rich.console import Console
+
+    from analyzer.cli.output import Progress
+
+    calls = []
+    for terminal in (False, True):
+        monkeypatch.setattr(Console, "is_terminal", property(lambda self, t=terminal: t))
+        with Progress("x", bar=True, total=lambda: calls.append(terminal) or 7) as progress:
+            assert progress.total == (7 if terminal else None)
+    assert calls == [True]

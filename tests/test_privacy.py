@@ -88,3 +88,21 @@ def test_redact_none_keeps_text(note_dir):
     assert "Wartini" in result.output
     ids_only = run(["review", str(note_dir / "n1.md"), "--format", "json", "--redact", "ids"])
     assert "Wartini" in ids_only.output and "300987" not in ids_only.output
+
+
+def test_passages_written_with_less_masking_are_masked_again_text_and_evidence():
+    """A report or the local web page over results written with ``--redact none`` masks the text again and
+    leaves out the evidence terms masking would change (one function, ``report.source.mask_passages``)."""
+    import json
+
+    import pandas as pd
+
+    from analyzer.report.source import mask_passages
+
+    df = pd.DataFrame({"text": ["Saya dengarkan Ibu Sumarni, HP 081234567890."],
+                       "evidence": [json.dumps({"P10": ["dengarkan", "081234567890"]})]})
+    masked = mask_passages(df, "none", "all")
+    assert "Sumarni" not in masked["text"][0] and "081234567890" not in masked["text"][0]
+    assert json.loads(masked["evidence"][0]) == {"P10": ["dengarkan"]}
+    assert mask_passages(df, "all", "all") is df and mask_passages(df, "none", "none") is df
+    assert df["text"][0].endswith("081234567890.")  # the input frame is not changed

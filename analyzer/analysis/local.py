@@ -9,17 +9,16 @@ The output file appears only when the run is complete (written to a temporary fi
 
 from __future__ import annotations
 
-import gc
 import glob
 import os
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from analyzer.analysis.cache import ResultCache, default_cache_path
 from analyzer.analysis.passages import analyze_texts, chunked
+from analyzer.bulk import COLLECT_AFTER, collect_less, fewer_collections
 
 CHUNK_NOTES = 400
 PARALLEL_FROM = 100  # texts to analyse in one chunk before worker processes are worth starting
@@ -37,29 +36,6 @@ class RunSummary:
     skipped: list = field(default_factory=list)
     model_id: str = ""
     corrections: dict | None = None  # ``CorrectionSummary.to_dict()`` when a corrections file was applied
-
-
-COLLECT_AFTER = 20_000  # allocations between young-generation collections during a run (Python's default: 700)
-
-
-def _collect_less(threshold: int) -> None:
-    """Freeze the objects that exist now (modules, the model, spaCy's tables) so collections skip them, and
-    collect the young generation after ``threshold`` allocations. Analysis makes many short-lived lists and
-    dicts that reference counting frees; collections still run (cycles are freed), less often."""
-    gc.freeze()
-    gc.set_threshold(threshold, *gc.get_threshold()[1:])
-
-
-@contextmanager
-def fewer_collections(threshold: int = COLLECT_AFTER):
-    """:func:`_collect_less` while a batch runs; the collector's settings are restored afterwards."""
-    old = gc.get_threshold()
-    _collect_less(threshold)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
 
 
 # worker processes ---------------------------------------------------------------------------------------------
@@ -109,7 +85,7 @@ def _init_worker(model_dir: str | None) -> None:
     from analyzer.model.persist import load_model
 
     _WORKER_MODEL = load_model(model_dir)
-    _collect_less(COLLECT_AFTER)  # a worker lives for one run: nothing to restore
+    collect_less(COLLECT_AFTER)  # a worker lives for one run: nothing to restore
 
 
 SPILL_SUFFIX = ".spill.tmp"

@@ -85,7 +85,7 @@ def analyze(notes: tuple[Path, ...], output: str, columns_spec: str | None, mode
 
         from analyzer.io.note_count import count_notes
 
-        with Progress(msg("ui.analyze.progress", lang), bar=True, total=count_notes(notes)) as progress:
+        with Progress(msg("ui.analyze.progress", lang), bar=True, total=lambda: count_notes(notes)) as progress:
             summary = run_local(notes, output, model_dir, columns, redaction(redact_mode, no_redact), jobs,
                                 False if no_cache else cache_path, progress=progress.advance, corrections=corrector)
     click.echo(msg("ui.analyze.done", lang, notes=summary.notes, passages=summary.passages,

@@ -4,6 +4,7 @@ text to the terminal or atomically to a file."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -12,9 +13,11 @@ from analyzer.io.atomic import write_bytes
 
 class Progress:
     """A transient rich progress display on stderr, shown only on a terminal: a spinner with the current step
-    (``step``), or a bar of notes done (``advance``)."""
+    (``step``), or a bar of notes done (``advance``). ``total`` may be a function that counts it: it is called
+    only when the display is shown (counting reads the inputs once more)."""
 
-    def __init__(self, label: str = "", bar: bool = False, total: int | None = None) -> None:
+    def __init__(self, label: str = "", bar: bool = False,
+                 total: "int | Callable[[], int | None] | None" = None) -> None:
         self.label, self.bar, self.total = label, bar, total
         self._progress = None
         self._task = None
@@ -28,6 +31,8 @@ class Progress:
         columns = ([TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()] if self.bar
                    else [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()])
         self._progress = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+        if callable(self.total):
+            self.total = self.total() if console.is_terminal else None
         self._progress.__enter__()
         self._task = self._progress.add_task(self.label, total=self.total)
         return self

@@ -71,7 +71,7 @@ def report(inputs: tuple[Path, ...], by: str, worker: str | None, date_from, dat
     results_file = len(inputs) == 1 and results_metadata(inputs[0]) is not None
     records, file = corrections_for(corrections_path, no_corrections, inputs[0])
     with Progress(msg("ui.analyze.progress", lang), bar=True,
-                   total=None if results_file else count_notes(inputs)) as progress:
+                   total=None if results_file else lambda: count_notes(inputs)) as progress:
         analysis = load_analysis(inputs, model_dir, parse_columns(columns_spec), redaction(redact_mode, no_redact),
                                  progress.advance, corrections=records, corrections_file=file)
     data = make_report(analysis, by, worker, date_from and date_from.date(), date_to and date_to.date(), lang,

@@ -227,12 +227,12 @@ def _read_part(part: Path) -> "pd.DataFrame":
     lists are made by Arrow, which is twice as fast as converting NumPy arrays row by row."""
     import pyarrow.parquet as pq
 
-    from analyzer.bulk import paused_gc
+    from analyzer.bulk import REPORT_COLLECT_AFTER, fewer_collections
 
     table = pq.read_table(part)
     lists = [c for c in LIST_COLUMNS if c in table.column_names]
     df = table.drop_columns(lists).to_pandas()
-    with paused_gc():
+    with fewer_collections(REPORT_COLLECT_AFTER):
         for col in lists:
             df[col] = [v if v is not None else [] for v in table.column(col).to_pylist()]
     return df[table.column_names]

@@ -201,12 +201,12 @@ def report_view(report: dict, lang: str) -> dict:
 
 
 def render_report_html(report: dict, lang: str) -> str:
-    from analyzer.bulk import paused_gc
+    from analyzer.bulk import REPORT_COLLECT_AFTER, fewer_collections
 
     env = _env()
     _filters(env, lang)
     t = lambda key, **kw: msg(key, lang, **kw)  # noqa: E731
-    with paused_gc():
+    with fewer_collections(REPORT_COLLECT_AFTER):
         return env.get_template("report.html.j2").render(
             r=report, lang=lang, t=t, principles=PRINCIPLE_CODES, outcomes=OUTCOME_CODES, codes=ALL_CODES,
             weak=set(report["model"].get("weak_codes", [])), f1=report["model"].get("code_f1", {}),

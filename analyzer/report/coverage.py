@@ -34,9 +34,6 @@ REPORT_FORMAT = 2
 EXCERPT_CHARS = 320
 CASE_KEYS = ("worker+client", "client")
 _NO_DATE = "9999-99-99"
-# The drill-down list is hundreds of thousands of small dicts that all live until the report is written; with the
-# collector's default settings each collection rescans them (five times slower at a million passages).
-REPORT_COLLECT_AFTER = 1_000_000  # sorts notes without a date after every dated note
 
 
 def filter_passages(df: "pd.DataFrame", worker: str | None = None, date_from: dt.date | None = None,
@@ -457,7 +454,7 @@ def build_report(df: "pd.DataFrame", skipped: Sequence["Skipped"] | Iterable[dic
                  codebook: "Codebook | None" = None, case_key: str = "worker+client") -> dict:
     """The full report as plain data (the documented JSON contract); code names and prompts from ``codebook``
     (default: the shipped one)."""
-    from analyzer.analysis.local import fewer_collections
+    from analyzer.bulk import REPORT_COLLECT_AFTER, fewer_collections
     from analyzer.codebook import load_codebook
 
     cb = codebook or load_codebook()

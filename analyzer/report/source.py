@@ -75,13 +75,33 @@ def _corrected(analysis: Analysis, corrections: Sequence[dict] | None, file: str
     return analysis
 
 
+def mask_passages(df: "pd.DataFrame", masked_as: "bool | str", wanted: "bool | str") -> "pd.DataFrame":
+    """``df`` with note text and evidence masked at least as ``wanted`` says, for passages written with
+    ``masked_as``: when they were masked less, every text is masked again and the evidence terms masking would
+    change are left out; otherwise ``df`` itself."""
+    import json
+
+    from analyzer.text.redact import mode_of, redact
+
+    strength = {"none": 0, "ids": 1, "all": 2}
+    wanted = mode_of(wanted)
+    if strength[wanted] <= strength[mode_of(masked_as)] or not len(df):
+        return df
+
+    def evidence(raw: str) -> str:
+        terms = json.loads(raw or "{}")
+        kept = {k: [t for t in v if redact(t, wanted) == t] for k, v in terms.items()}
+        return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+
+    return df.assign(text=[redact(t, wanted) for t in df["text"]], evidence=[evidence(e) for e in df["evidence"]])
+
+
 def make_report(analysis: Analysis, by: str = "worker", worker: str | None = None,
                 date_from: dt.date | None = None, date_to: dt.date | None = None, lang: str = "id",
                 redact_text: "bool | str" = True, codebook: "Codebook | None" = None,
                 case_key: str = "worker+client") -> dict:
     """The coverage report (plain data) of an analysis, filtered by worker and dates."""
     from analyzer.report.coverage import build_report, filter_passages
-    from analyzer.text.redact import mode_of, redact
 
     if date_from and date_to and date_from > date_to:
         raise InputError("report.bad_range", start=date_from.isoformat(), end=date_to.isoformat())
@@ -92,16 +112,13 @@ def make_report(analysis: Analysis, by: str = "worker", worker: str | None = Non
     if worker and df.empty and worker not in set(analysis.passages["worker"]):
         raise InputError("report.unknown_worker", worker=worker,
                          workers=", ".join(sorted(set(analysis.passages["worker"]))) or "-")
-    strength = {"none": 0, "ids": 1, "all": 2}
-    wanted = mode_of(redact_text)
-    if strength[wanted] > strength[mode_of(analysis.redacted)]:  # results written with less masking
-        df = df.assign(text=df["text"].map(lambda t: redact(t, wanted)))
+    df = mask_passages(df, analysis.redacted, redact_text)
     filters = {k: v for k, v in (("worker", worker), ("from", date_from and date_from.isoformat()),
                                  ("to", date_to and date_to.isoformat())) if v}
-    from analyzer.bulk import paused_gc
+    from analyzer.bulk import REPORT_COLLECT_AFTER, fewer_collections
     from analyzer.report.corrections import add_correction_figures
 
-    with paused_gc():
+    with fewer_collections(REPORT_COLLECT_AFTER):
         return add_correction_figures(build_report(df, analysis.skipped, analysis.model, lang=lang, by=by,
                                                    filters=filters, codebook=codebook, case_key=case_key),
                                       df, analysis.corrections)

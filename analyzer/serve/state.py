@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -403,31 +402,15 @@ def _stat(path: Path) -> tuple:
 
 
 def _replace(analysis: "Analysis", passages: "pd.DataFrame") -> "Analysis":
-    from dataclasses import replace
-
     return replace(analysis, passages=passages)
 
 
 def _masked(analysis: "Analysis", wanted: str) -> "Analysis":
-    """The analysis with its texts and evidence masked at least as ``wanted`` says (results written with less
-    masking are masked again; evidence terms that masking would change are left out)."""
-    from analyzer.text.redact import mode_of, redact
+    """The analysis masked at least as ``wanted`` says (``report.source.mask_passages``)."""
+    from analyzer.report.source import mask_passages
 
-    strength = {"none": 0, "ids": 1, "all": 2}
-    if strength[wanted] <= strength[mode_of(analysis.redacted)] or not len(analysis.passages):
-        return analysis
-    df = analysis.passages.copy()
-    df["text"] = [redact(t, wanted) for t in df["text"]]
-
-    def evidence(raw: str) -> str:
-        terms = json.loads(raw or "{}")
-        kept = {k: [t for t in v if redact(t, wanted) == t] for k, v in terms.items()}
-        return json.dumps(kept, ensure_ascii=False, sort_keys=True)
-
-    df["evidence"] = [evidence(e) for e in df["evidence"]]
-    from dataclasses import replace
-
-    return replace(analysis, passages=df, redacted=wanted)
+    passages = mask_passages(analysis.passages, analysis.redacted, wanted)
+    return analysis if passages is analysis.passages else replace(analysis, passages=passages, redacted=wanted)
 
 
 def parse_date(value: str | None) -> dt.date | None:
